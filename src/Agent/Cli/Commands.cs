@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Agent.Cli;
+
+/// <summary>The subcommands of <c>agent</c>, in the order help lists them.</summary>
+internal static class Commands
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return RunCommand.Create();
+    }
+}

@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Agent.Cli;
+
+var root = new RootCommand("agent: an actor-based networking agent (Python's socket module as supervised actors).");
+foreach (var command in Commands.All())
+{
+    root.Subcommands.Add(command);
+}
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"agent: {error.Message}");
+    }
+    Console.Error.WriteLine("Try 'agent --help' for usage.");
+    return ExitCodes.Usage;
+}
+return await parsed.InvokeAsync();
