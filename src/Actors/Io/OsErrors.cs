@@ -1,0 +1,63 @@
+using System.Net.Sockets;
+using Agent.Messages;
+
+namespace Agent.Actors.Io;
+
+/// <summary>Turns OS failures into <see cref="PythonError"/>s worded exactly as CPython on Linux words them.</summary>
+public static class OsErrors
+{
+    /// <summary>errno 13.</summary>
+    public const int EACCES = 13;
+
+    /// <summary>errno 17.</summary>
+    public const int EEXIST = 17;
+
+    /// <summary>errno 23: the system file table is full.</summary>
+    public const int ENFILE = 23;
+
+    /// <summary>errno 24: this process is out of descriptors.</summary>
+    public const int EMFILE = 24;
+
+    /// <summary>errno 90.</summary>
+    public const int EMSGSIZE = 90;
+
+    /// <summary>errno 98.</summary>
+    public const int EADDRINUSE = 98;
+
+    /// <summary>errno 105: no buffer space (kernel memory for sockets).</summary>
+    public const int ENOBUFS = 105;
+
+    /// <summary>errno 111.</summary>
+    public const int ECONNREFUSED = 111;
+
+    /// <summary>Python's <c>socket.timeout</c> (an alias of TimeoutError since 3.10) as raised by a settimeout deadline.</summary>
+    public static PythonError TimedOut { get; } = new("TimeoutError", null, "timed out");
+
+    /// <summary>The error Python raises for <paramref name="errno"/>: <c>ConnectionRefusedError: [Errno 111] Connection refused</c>.</summary>
+    public static PythonError FromErrno(int errno) =>
+        ErrnoTable.ByNumber.TryGetValue(errno, out var entry)
+            ? new PythonError(entry.Kind, errno, entry.Strerror)
+            : new PythonError("OSError", errno, $"Unknown error {errno}");
+
+    /// <summary>Like <see cref="FromErrno"/>, with the file name Python appends (<c>[Errno 2] No such file or directory: './x'</c>).</summary>
+    public static PythonError FromErrno(int errno, string filename) =>
+        FromErrno(errno) with { Strerror = $"{FromErrno(errno).Strerror}: '{filename}'" };
+
+    /// <summary>True for the errno values that mean "out of descriptors or socket memory": retry later.</summary>
+    public static bool IsResourceExhaustion(int? errno) => errno is EMFILE or ENFILE or ENOBUFS;
+
+    /// <summary>Sorts every exception a socket call can throw into Python's words, in one place.</summary>
+    public static PythonError FromException(Exception exception) => exception switch
+    {
+        // On Linux NativeErrorCode is the raw errno; SocketErrorCode is a Windows-shaped translation of it.
+        SocketException e when e.SocketErrorCode == SocketError.TimedOut && e.NativeErrorCode == 0 => TimedOut,
+        SocketException e => FromErrno(e.NativeErrorCode),
+        OperationCanceledException or TimeoutException => TimedOut,
+        UnauthorizedAccessException => FromErrno(EACCES),
+        // Socket.*Async on a disposed socket: Python says "Bad file descriptor".
+        ObjectDisposedException => FromErrno(9),
+        IOException { InnerException: SocketException inner } => FromException(inner),
+        IOException e when e.HResult is > 0 and < 200 => FromErrno(e.HResult),
+        _ => new PythonError("OSError", null, exception.Message),
+    };
+}
