@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using Agent.Actors.Io;
+using Agent.Messages;
+using Agent.Messages.Io;
+using Xunit;
+
+namespace Agent.Actors.Tests.Io;
+
+public sealed class SocketFactoryTests
+{
+    [Fact]
+    public async Task Describe_BoundTcpListener_ReportsPythonNamesAndRealPort()
+    {
+        var endpoint = Endpoint.Parse("tcp:127.0.0.1:0");
+        using var socket = SocketFactory.Create(endpoint, await SocketFactory.ResolveAsync(endpoint));
+        SocketFactory.Apply(socket, null, listener: true);
+        socket.Bind(await SocketFactory.ResolveAsync(endpoint));
+        var info = SocketFactory.Describe(socket, connected: false);
+        Assert.Equal(("AF_INET", "SOCK_STREAM", 6), (info.Family, info.Type, info.Proto));
+        Assert.Equal(EndpointKind.Tcp, info.Local.Kind);
+        Assert.NotEqual(0, info.Local.Port);
+        Assert.Null(info.Peer);
+    }
+
+    [Fact]
+    public async Task Describe_Ipv6Udp_UsesBracketsInTheGrammar()
+    {
+        var endpoint = Endpoint.Parse("udp:[::1]:0");
+        using var socket = SocketFactory.Create(endpoint, await SocketFactory.ResolveAsync(endpoint));
+        socket.Bind(await SocketFactory.ResolveAsync(endpoint));
+        var info = SocketFactory.Describe(socket, connected: false);
+        Assert.Equal(("AF_INET6", "SOCK_DGRAM", 17), (info.Family, info.Type, info.Proto));
+        Assert.StartsWith("udp:[::1]:", info.Local.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_SpecialHosts_GiveAnyAndBroadcast()
+    {
+        Assert.Equal(new IPEndPoint(IPAddress.Any, 5), await SocketFactory.ResolveAsync(Endpoint.Parse("tcp::5")));
+        Assert.Equal(new IPEndPoint(IPAddress.Broadcast, 5), await SocketFactory.ResolveAsync(Endpoint.Parse("udp:<broadcast>:5")));
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 5), await SocketFactory.ResolveAsync(Endpoint.Parse("tcp:localhost:5")));
+    }
+
+    [Fact]
+    public async Task Describe_AbstractUnixSocket_KeepsTheAtName()
+    {
+        var name = "@agent-test-" + Guid.NewGuid().ToString("N")[..8];
+        var endpoint = Endpoint.Unix(name);
+        using var socket = SocketFactory.Create(endpoint, await SocketFactory.ResolveAsync(endpoint));
+        socket.Bind(await SocketFactory.ResolveAsync(endpoint));
+        var info = SocketFactory.Describe(socket, connected: false);
+        Assert.Equal(("AF_UNIX", "SOCK_STREAM", 0), (info.Family, info.Type, info.Proto));
+        Assert.Equal(endpoint, info.Local);
+    }
+
+    [Fact]
+    public async Task Apply_Options_AreVisibleThroughGetsockopt()
+    {
+        var endpoint = Endpoint.Parse("tcp:127.0.0.1:0");
+        using var socket = SocketFactory.Create(endpoint, await SocketFactory.ResolveAsync(endpoint));
+        SocketFactory.Apply(socket, new SocketOptions(KeepAlive: true, NoDelay: true, ReuseAddress: true, LingerSeconds: 0), listener: false);
+        Assert.True((int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0);
+        Assert.True(socket.NoDelay);
+        Assert.True((int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress)! != 0);
+        Assert.Equal(0, socket.LingerState!.LingerTime);
+    }
+
+    [Fact]
+    public void DatagramLimits_OverFamilyMaximum_IsMessageTooLong()
+    {
+        Assert.Null(DatagramLimits.Check(AddressFamily.InterNetwork, 0, Udp.MaxIPv4Payload));
+        var error = DatagramLimits.Check(AddressFamily.InterNetwork, 0, Udp.MaxIPv4Payload + 1);
+        Assert.Equal("OSError: [Errno 90] Message too long (65508 bytes; at most 65507 for AF_INET)", error?.ToString());
+        Assert.Null(DatagramLimits.Check(AddressFamily.InterNetworkV6, 0, Udp.MaxIPv6Payload));
+        Assert.NotNull(DatagramLimits.Check(AddressFamily.InterNetworkV6, 0, Udp.MaxIPv6Payload + 1));
+    }
+
+    [Fact]
+    public void DatagramLimits_Ipv4Maximum_IsWhatTheKernelAccepts()
+    {
+        // Real sockets: 65,507 bytes go through loopback, 65,508 fail with EMSGSIZE, as the limit claims.
+        using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        receiver.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        Assert.Equal(Udp.MaxIPv4Payload, sender.SendTo(new byte[Udp.MaxIPv4Payload], receiver.LocalEndPoint!));
+        var e = Assert.Throws<SocketException>(() => sender.SendTo(new byte[Udp.MaxIPv4Payload + 1], receiver.LocalEndPoint!));
+        Assert.Equal(OsErrors.EMSGSIZE, e.NativeErrorCode);
+    }
+}
