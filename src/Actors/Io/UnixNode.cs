@@ -59,9 +59,10 @@ public static partial class UnixNode
     /// <summary>
     /// Makes <paramref name="path"/> ready for bind: nothing there, or a stale socket node removed.
     /// Returns the error to report for anything else (the file is left untouched), or null.
+    /// A socket node that a live server still accepts on is left alone (<c>[Errno 98] Address already in use</c>).
     /// Abstract names (<c>@name</c>) have no node and always pass.
     /// </summary>
-    public static PythonError? PrepareForBind(string path)
+    public static PythonError? PrepareForBind(string path, System.Net.Sockets.SocketType type = System.Net.Sockets.SocketType.Stream)
     {
         if (path.StartsWith('@'))
         {
@@ -73,6 +74,10 @@ public static partial class UnixNode
             case NodeKind.Missing:
                 return CheckDirectory(path);
             case NodeKind.Socket:
+                if (IsLive(path, type))
+                {
+                    return OsErrors.FromErrno(OsErrors.EADDRINUSE);
+                }
                 try
                 {
                     File.Delete(path);
@@ -87,6 +92,21 @@ public static partial class UnixNode
                 {
                     Strerror = $"File exists: '{path}' is {Describe(kind)}, not a socket; refusing to remove it",
                 };
+        }
+    }
+
+    // A stale node refuses connections (ECONNREFUSED); a live one accepts them.
+    private static bool IsLive(string path, System.Net.Sockets.SocketType type)
+    {
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, type, System.Net.Sockets.ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 

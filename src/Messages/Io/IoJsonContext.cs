@@ -21,6 +21,7 @@ namespace Agent.Messages.Io;
 [JsonSerializable(typeof(Tcp.CreateConnection), TypeInfoPropertyName = "TcpCreateConnection")]
 [JsonSerializable(typeof(Tcp.Connected), TypeInfoPropertyName = "TcpConnected")]
 [JsonSerializable(typeof(Tcp.Register), TypeInfoPropertyName = "TcpRegister")]
+[JsonSerializable(typeof(Tcp.PeerShutdown), TypeInfoPropertyName = "TcpPeerShutdown")]
 [JsonSerializable(typeof(Tcp.Write), TypeInfoPropertyName = "TcpWrite")]
 [JsonSerializable(typeof(Tcp.WriteAck), TypeInfoPropertyName = "TcpWriteAck")]
 [JsonSerializable(typeof(Tcp.Received), TypeInfoPropertyName = "TcpReceived")]

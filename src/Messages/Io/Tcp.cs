@@ -116,11 +116,29 @@ public static class Tcp
 
     /// <summary>
     /// Sent to a connection actor: its sender becomes the handler (to register another actor,
-    /// <c>Tell(new Register(), handler)</c>), and reading starts. No reply; the connection watches
-    /// the handler and closes if it dies.
+    /// <c>Tell(Register.Instance, handler)</c>), and reading starts. No reply; the connection
+    /// watches the handler and closes if it dies.
     /// </summary>
-    /// <param name="KeepOpenOnPeerClosed">After <see cref="PeerClosed"/>, keep the write side open (half-close).</param>
-    public sealed record Register(bool KeepOpenOnPeerClosed = false) : Command;
+    /// <param name="KeepOpenOnPeerClosed">
+    /// When the peer shuts its write side, tell the handler <see cref="PeerShutdown"/> and keep the
+    /// connection open for writing until the handler closes it (its close reply is then the one close
+    /// event); otherwise flush what is queued and end with <see cref="PeerClosed"/>.
+    /// </param>
+    public sealed record Register(bool KeepOpenOnPeerClosed = false) : Command
+    {
+        /// <summary>Register without keep-open.</summary>
+        public static readonly Register Instance = new();
+    }
+
+    /// <summary>
+    /// From a connection registered with <c>KeepOpenOnPeerClosed</c> to its handler: the peer will send
+    /// nothing more (recv returned b''); writing still works. Not a close event.
+    /// </summary>
+    public sealed record PeerShutdown : Event
+    {
+        /// <summary>The singleton.</summary>
+        public static readonly PeerShutdown Instance = new();
+    }
 
     /// <summary>
     /// Sent to a connection actor: write <paramref name="Data"/> (Python's <c>sendall</c>). With an

@@ -1,0 +1,353 @@
+using System.Net;
+using System.Net.Sockets;
+using Agent.Actors.Kernel;
+using Agent.Messages;
+using Agent.Messages.Io;
+
+namespace Agent.Actors.Io;
+
+/// <summary>
+/// Owns one datagram socket (<c>udp:</c> or <c>unix-dgram:</c>), bound (<see cref="Udp.Bind"/>) or
+/// connected to one peer (<see cref="Udp.Connect"/>). Every datagram goes to the handler as one
+/// <see cref="Udp.Received"/>; sends over the family's limit fail before any syscall; the socket (and a
+/// Unix node it created) is released in <see cref="PostStop"/>.
+/// </summary>
+public sealed class DatagramEndpoint : ReceiveActor
+{
+    private readonly IActorRef _handler;
+    private readonly Udp.Command _command;
+    private readonly Endpoint _endpoint;
+    private readonly SocketOptions _options;
+    private readonly IoSettings _settings;
+    private readonly Queue<(Udp.Send Send, EndPoint Target, IActorRef Commander)> _sends = new();
+    private Socket? _socket;
+    private EndPoint? _peer;
+    private readonly EndpointKind _kind;
+    private bool _receiving;
+    private bool _suspended;
+    private bool _sending;
+    private long _pendingBytes;
+    private string? _ownedNode;
+    private int _unixSendBuffer;
+
+    private DatagramEndpoint(IActorRef handler, Udp.Command command, IoSettings settings)
+    {
+        _handler = handler;
+        _command = command;
+        _settings = settings;
+        (_endpoint, _options) = command switch
+        {
+            Udp.Bind b => (b.Endpoint, b.Options ?? SocketOptions.Default),
+            Udp.Connect c => (c.Remote, c.Options ?? SocketOptions.Default),
+            _ => throw new ArgumentException("Udp.Bind or Udp.Connect expected", nameof(command)),
+        };
+        _kind = _endpoint.Kind;
+        Receive<Resolved>(r => Open(r.Address));
+        Receive<ResolveFailed>(f => Fail(f.Error));
+        Receive<Terminated>(_ => Context.Stop(Self));
+    }
+
+    /// <summary>An endpoint for <paramref name="command"/> (<see cref="Udp.Bind"/> or <see cref="Udp.Connect"/>) whose events go to <paramref name="handler"/>.</summary>
+    public static Props Props(IActorRef handler, Udp.Command command, IoSettings settings) =>
+        Kernel.Props.FromFactory(() => new DatagramEndpoint(handler, command, settings));
+
+    /// <inheritdoc />
+    protected internal override void PreStart()
+    {
+        Context.Watch(_handler);
+        _ = ResolveAsync(_endpoint, Self);
+    }
+
+    /// <inheritdoc />
+    protected internal override void PostStop() => CloseSocket();
+
+    private static async Task ResolveAsync(Endpoint endpoint, IActorRef self)
+    {
+        try
+        {
+            self.Tell(new Resolved(await SocketFactory.ResolveAsync(endpoint).ConfigureAwait(false)), ActorRefs.NoSender);
+        }
+        catch (EndpointResolutionException e)
+        {
+            self.Tell(new ResolveFailed(e.Error), ActorRefs.NoSender);
+        }
+    }
+
+    private void Open(EndPoint address)
+    {
+        try
+        {
+            _socket = SocketFactory.Create(_endpoint, address);
+            SocketFactory.Apply(_socket, _options, listener: _command is Udp.Bind);
+            if (_options.Broadcast is null && _endpoint.IsBroadcast)
+            {
+                _socket.EnableBroadcast = true;
+            }
+            if (_command is Udp.Bind)
+            {
+                if (_endpoint.IsUnix && (_endpoint.Path.Length == 0
+                        ? new PythonError("ValueError", null, "a Unix datagram endpoint needs a path: unix-dgram:PATH or unix-dgram:@name")
+                        : UnixNode.PrepareForBind(_endpoint.Path, SocketType.Dgram)) is { } nodeError)
+                {
+                    Fail(nodeError);
+                    return;
+                }
+                _socket.Bind(address);
+                if (_endpoint.IsUnix)
+                {
+                    _ownedNode = _endpoint.Path;
+                    if (UnixNode.SetMode(_endpoint.Path, _options.UnixFileMode ?? SocketOptions.DefaultUnixFileMode) is { } modeError)
+                    {
+                        Fail(modeError);
+                        return;
+                    }
+                }
+            }
+            else
+            {
+                var connect = (Udp.Connect)_command;
+                if (connect.Local is { } local)
+                {
+                    _socket.Bind(SocketFactory.ResolveAsync(local).GetAwaiter().GetResult());
+                }
+                else if (_endpoint.IsUnix)
+                {
+                    // A unix datagram client must have a name for replies to reach it: an abstract one leaves no node.
+                    _socket.Bind(SocketFactory.ToUnixEndPoint("@agent-" + Guid.NewGuid().ToString("N")));
+                }
+                _socket.Connect(address);
+                _peer = address;
+            }
+            _unixSendBuffer = _endpoint.IsUnix ? _socket.SendBufferSize : 0;
+        }
+        catch (Exception e) when (e is SocketException or EndpointResolutionException)
+        {
+            Fail(e is EndpointResolutionException r ? r.Error : OsErrors.FromException(e));
+            return;
+        }
+        var info = SocketFactory.Describe(_socket, connected: _peer is not null);
+        _handler.Tell(_command is Udp.Bind ? new Udp.Bound(info) : new Udp.Connected(info), Self);
+        Become(Ready);
+        StartReceive();
+    }
+
+    private void Fail(PythonError cause)
+    {
+        CloseSocket();
+        _handler.Tell(new Udp.CommandFailed(_command, cause), Self);
+        Context.Stop(Self);
+    }
+
+    private void Ready()
+    {
+        Receive<Udp.Send>(Send);
+        Receive<Sent>(_ =>
+        {
+            _sending = false;
+            Completed(_sends.Dequeue());
+            PumpSends();
+        });
+        Receive<SendFailed>(f =>
+        {
+            _sending = false;
+            var (send, _, commander) = _sends.Dequeue();
+            _pendingBytes -= send.Data.Length;
+            commander.Tell(new Udp.CommandFailed(send, OsErrors.FromException(f.Error)), Self);
+            PumpSends();
+        });
+        Receive<DatagramRead>(OnDatagram);
+        Receive<ReadFailed>(OnReadFailed);
+        Receive<Udp.SuspendReading>(_ => _suspended = true);
+        Receive<Udp.ResumeReading>(_ =>
+        {
+            _suspended = false;
+            StartReceive();
+        });
+        Receive<Udp.Unbind>(_ =>
+        {
+            CloseSocket();
+            Sender.Tell(Udp.Unbound.Instance, Self);
+            Context.Stop(Self);
+        });
+        Receive<Terminated>(_ => Context.Stop(Self));
+    }
+
+    private void Send(Udp.Send send)
+    {
+        var family = _socket!.AddressFamily;
+        if (DatagramLimits.Check(family, _unixSendBuffer, send.Data.Length) is { } tooLong)
+        {
+            Sender.Tell(new Udp.CommandFailed(send, tooLong), Self);
+            return;
+        }
+        if (_pendingBytes > 0 && _pendingBytes + send.Data.Length > _settings.MaxPendingWriteBytes)
+        {
+            Sender.Tell(new Udp.CommandFailed(send, OsErrors.FromErrno(11) with
+            {
+                Strerror = $"Resource temporarily unavailable (send queue full: {_pendingBytes} bytes pending)",
+            }), Self);
+            return;
+        }
+        EndPoint target;
+        if (send.Target is { } t)
+        {
+            try
+            {
+                // Literal addresses resolve without blocking; a name here costs one getaddrinfo.
+                target = SocketFactory.ResolveAsync(t).GetAwaiter().GetResult();
+            }
+            catch (EndpointResolutionException e)
+            {
+                Sender.Tell(new Udp.CommandFailed(send, e.Error), Self);
+                return;
+            }
+        }
+        else if (_peer is { } peer)
+        {
+            target = peer;
+        }
+        else
+        {
+            Sender.Tell(new Udp.CommandFailed(send, OsErrors.FromErrno(89)), Self);
+            return;
+        }
+        _sends.Enqueue((send, target, Sender));
+        _pendingBytes += send.Data.Length;
+        PumpSends();
+    }
+
+    private void PumpSends()
+    {
+        while (!_sending && _sends.Count > 0 && _socket is not null)
+        {
+            var (send, target, commander) = _sends.Peek();
+            ValueTask<int> pending;
+            try
+            {
+                pending = _peer is not null && send.Target is null
+                    ? _socket.SendAsync(send.Data, SocketFlags.None)
+                    : _socket.SendToAsync(send.Data, SocketFlags.None, target);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                _sends.Dequeue();
+                _pendingBytes -= send.Data.Length;
+                commander.Tell(new Udp.CommandFailed(send, OsErrors.FromException(e)), Self);
+                continue;
+            }
+            if (pending.IsCompletedSuccessfully)
+            {
+                Completed(_sends.Dequeue());
+                continue;
+            }
+            _sending = true;
+            _ = AwaitSend(pending, Self);
+        }
+    }
+
+    private static async Task AwaitSend(ValueTask<int> pending, IActorRef self)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+            self.Tell(Sent.Instance, ActorRefs.NoSender);
+        }
+        catch (Exception e)
+        {
+            self.Tell(new SendFailed(e), ActorRefs.NoSender);
+        }
+    }
+
+    private void Completed((Udp.Send Send, EndPoint Target, IActorRef Commander) entry)
+    {
+        _pendingBytes -= entry.Send.Data.Length;
+        if (entry.Send.Ack is { } ack)
+        {
+            entry.Commander.Tell(new Udp.SendAck(ack), Self);
+        }
+    }
+
+    private void StartReceive()
+    {
+        if (_receiving || _suspended || _socket is null)
+        {
+            return;
+        }
+        _receiving = true;
+        var any = _socket.AddressFamily switch
+        {
+            AddressFamily.InterNetworkV6 => (EndPoint)new IPEndPoint(IPAddress.IPv6Any, 0),
+            AddressFamily.InterNetwork => new IPEndPoint(IPAddress.Any, 0),
+            _ => SocketFactory.ToUnixEndPoint("@"),
+        };
+        _ = ReceiveAsync(_socket, any, Math.Max(1, _options.ReadChunkSize ?? 65_536), Self);
+    }
+
+    private static async Task ReceiveAsync(Socket socket, EndPoint any, int size, IActorRef self)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var result = await socket.ReceiveFromAsync(buffer.AsMemory(0, size), SocketFlags.None, any).ConfigureAwait(false);
+            self.Tell(new DatagramRead(buffer.AsSpan(0, result.ReceivedBytes).ToArray(), result.RemoteEndPoint), ActorRefs.NoSender);
+        }
+        catch (Exception e)
+        {
+            self.Tell(new ReadFailed(e), ActorRefs.NoSender);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void OnDatagram(DatagramRead read)
+    {
+        _receiving = false;
+        _handler.Tell(new Udp.Received(read.Data, SocketFactory.ToEndpoint(_kind, read.From)), Self);
+        StartReceive();
+    }
+
+    private void OnReadFailed(ReadFailed failed)
+    {
+        _receiving = false;
+        if (_socket is null || failed.Error is ObjectDisposedException)
+        {
+            return;
+        }
+        // ICMP errors (port unreachable as ECONNREFUSED) are reported and the endpoint keeps going.
+        _handler.Tell(new Udp.ErrorReceived(OsErrors.FromException(failed.Error)), Self);
+        StartReceive();
+    }
+
+    private void CloseSocket()
+    {
+        _socket?.Dispose();
+        _socket = null;
+        if (_ownedNode is { } node)
+        {
+            UnixNode.RemoveIfSocket(node);
+            _ownedNode = null;
+        }
+        while (_sends.Count > 0)
+        {
+            var (send, _, commander) = _sends.Dequeue();
+            commander.Tell(new Udp.CommandFailed(send, OsErrors.FromErrno(9)), Self);
+        }
+    }
+
+    private sealed record Resolved(EndPoint Address);
+
+    private sealed record ResolveFailed(PythonError Error);
+
+    private sealed record DatagramRead(byte[] Data, EndPoint From);
+
+    private sealed record ReadFailed(Exception Error);
+
+    private sealed record Sent
+    {
+        public static readonly Sent Instance = new();
+    }
+
+    private sealed record SendFailed(Exception Error);
+}

@@ -1,0 +1,519 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Agent.Actors.Kernel;
+using Agent.Messages;
+using Agent.Messages.Io;
+
+namespace Agent.Actors.Io;
+
+/// <summary>
+/// Owns one stream socket (accepted, connected, or one end of a socketpair) and speaks the
+/// <see cref="Tcp"/> connection protocol with its handler. Stopped, never restarted: any I/O error
+/// ends it with exactly one <see cref="Tcp.ErrorClosed"/>; the socket is disposed in <see cref="PostStop"/>.
+/// </summary>
+public sealed partial class TcpConnection : ReceiveActor, IWithTimers
+{
+    private readonly IoSettings _settings;
+    private readonly SocketOptions _options;
+    private readonly Tcp.Connect? _connect;
+    private readonly bool _announce;
+    private readonly IReadOnlyList<Tcp.ConnectAttempt>? _attempts;
+    private readonly Queue<PendingWrite> _writes = new();
+    private Socket? _socket;
+    private IActorRef _handler;
+    private readonly bool _datagram;
+    private readonly int _chunk;
+    private bool _registered;
+    private bool _keepOpen;
+    private bool _reading;
+    private bool _suspended;
+    private bool _peerShut;
+    private bool _writing;
+    private long _pendingBytes;
+    private CloseRequest? _closing;
+    private bool _finished;
+
+    private TcpConnection(IActorRef handler, SocketOptions? options, IoSettings settings)
+    {
+        _handler = handler;
+        _options = options ?? SocketOptions.Default;
+        _settings = settings;
+        _chunk = Math.Max(1, _options.ReadChunkSize ?? SocketOptions.DefaultReadChunkSize);
+        Connecting();
+    }
+
+    private TcpConnection(Socket socket, IActorRef handler, SocketOptions? options, IoSettings settings, bool announce,
+        IReadOnlyList<Tcp.ConnectAttempt>? attempts)
+        : this(handler, options, settings)
+    {
+        _socket = socket;
+        _datagram = socket.SocketType == SocketType.Dgram;
+        _announce = announce;
+        _attempts = attempts;
+        Become(Connected);
+    }
+
+    private TcpConnection(Tcp.Connect connect, IActorRef commander, IoSettings settings)
+        : this(commander, connect.Options, settings) => _connect = connect;
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>A connection over an accepted (or otherwise connected) socket; announces <see cref="Tcp.Connected"/> to <paramref name="handler"/> when <paramref name="announce"/>.</summary>
+    public static Props Accepted(Socket socket, IActorRef handler, SocketOptions? options, IoSettings settings,
+        bool announce = true, IReadOnlyList<Tcp.ConnectAttempt>? attempts = null) =>
+        Props.FromFactory(() => new TcpConnection(socket, handler, options, settings, announce, attempts));
+
+    /// <summary>An outgoing connection: connects, then replies <see cref="Tcp.Connected"/> or <see cref="Tcp.CommandFailed"/> to <paramref name="commander"/>.</summary>
+    public static Props Outgoing(Tcp.Connect connect, IActorRef commander, IoSettings settings) =>
+        Props.FromFactory(() => new TcpConnection(connect, commander, settings));
+
+    /// <inheritdoc />
+    protected internal override void PreStart()
+    {
+        Context.Watch(_handler);
+        if (_connect is { } connect)
+        {
+            if (connect.Timeout is { } timeout)
+            {
+                Timers.StartSingleTimer("connect-timeout", new ConnectTimedOut(), timeout);
+            }
+            _ = ResolveAsync(connect, Self);
+            return;
+        }
+        StartConnected();
+    }
+
+    /// <inheritdoc />
+    protected internal override void PostStop()
+    {
+        _socket?.Dispose();
+        FailQueuedWrites(OsErrors.FromErrno(9));
+    }
+
+    private void StartConnected()
+    {
+        Context.SetReceiveTimeout(_settings.RegisterTimeout);
+        if (_announce)
+        {
+            _handler.Tell(new Tcp.Connected(SocketFactory.Describe(_socket!, connected: true), _attempts), Self);
+        }
+    }
+
+    private void Connecting()
+    {
+        Receive<Resolved>(r => BeginConnect(r.Address));
+        Receive<ConnectDone>(d =>
+        {
+            Timers.Cancel("connect-timeout");
+            _socket = d.Socket;
+            Become(Connected);
+            StartConnected();
+        });
+        Receive<ConnectFailed>(f => FailConnect(f.Error is EndpointResolutionException r ? r.Error : OsErrors.FromException(f.Error)));
+        Receive<ConnectTimedOut>(_ => FailConnect(OsErrors.TimedOut));
+        Receive<Terminated>(_ => Context.Stop(Self));
+    }
+
+    private async Task ResolveAsync(Tcp.Connect connect, IActorRef self)
+    {
+        try
+        {
+            self.Tell(new Resolved(await SocketFactory.ResolveAsync(connect.Remote).ConfigureAwait(false)), ActorRefs.NoSender);
+        }
+        catch (Exception e)
+        {
+            self.Tell(new ConnectFailed(e), ActorRefs.NoSender);
+        }
+    }
+
+    private void BeginConnect(System.Net.EndPoint address)
+    {
+        var connect = _connect!;
+        Socket socket;
+        try
+        {
+            socket = SocketFactory.Create(connect.Remote, address);
+            _socket = socket;
+            SocketFactory.Apply(socket, connect.Options, listener: false);
+            if (connect.Local is { } local)
+            {
+                socket.Bind(SocketFactory.ResolveAsync(local).GetAwaiter().GetResult());
+            }
+        }
+        catch (Exception e)
+        {
+            FailConnect(e is EndpointResolutionException r ? r.Error : OsErrors.FromException(e));
+            return;
+        }
+        _ = ConnectAsync(socket, address, Self);
+    }
+
+    private static async Task ConnectAsync(Socket socket, System.Net.EndPoint address, IActorRef self)
+    {
+        try
+        {
+            await socket.ConnectAsync(address).ConfigureAwait(false);
+            self.Tell(new ConnectDone(socket), ActorRefs.NoSender);
+        }
+        catch (Exception e)
+        {
+            self.Tell(new ConnectFailed(e), ActorRefs.NoSender);
+        }
+    }
+
+    private void FailConnect(PythonError cause)
+    {
+        if (_finished)
+        {
+            return;
+        }
+        _finished = true;
+        _handler.Tell(new Tcp.CommandFailed(_connect!, cause), Self);
+        Context.Stop(Self);
+    }
+
+    private void Connected()
+    {
+        Receive<Tcp.Register>(Register);
+        Receive<Tcp.Write>(Write);
+        Receive<ReadDone>(OnRead);
+        Receive<ReadFailed>(f => OnIoError(f.Error));
+        Receive<WriteDone>(OnWritten);
+        Receive<WriteFailed>(f => OnIoError(f.Error));
+        Receive<Tcp.SuspendReading>(_ => _suspended = true);
+        Receive<Tcp.ResumeReading>(_ =>
+        {
+            _suspended = false;
+            StartRead();
+        });
+        Receive<Tcp.Close>(c => BeginClose(c));
+        Receive<Tcp.ConfirmedClose>(c => BeginClose(c));
+        Receive<Tcp.Abort>(c => Finish(Tcp.Aborted.Instance, new CloseRequest(c, Sender), abort: true));
+        Receive<ReceiveTimeout>(_ => Finish(new Tcp.ErrorClosed(OsErrors.TimedOut), null, abort: true));
+        Receive<Terminated>(t =>
+        {
+            if (t.ActorRef.Equals(_handler))
+            {
+                // Nobody is left to tell; close quietly.
+                _finished = true;
+                Context.Stop(Self);
+            }
+        });
+        Receive<ConnectTimedOut>(_ => { });
+    }
+
+    private void Register(Tcp.Register register)
+    {
+        if (!Sender.Equals(_handler))
+        {
+            Context.Unwatch(_handler);
+            _handler = Sender;
+            Context.Watch(_handler);
+        }
+        _registered = true;
+        _keepOpen = register.KeepOpenOnPeerClosed;
+        Context.SetReceiveTimeout(_options.IdleTimeout);
+        StartRead();
+    }
+
+    private void StartRead()
+    {
+        if (_reading || _finished || !_registered || _peerShut || (_suspended && _closing is null))
+        {
+            return;
+        }
+        if (_closing is { Command: not Tcp.ConfirmedClose })
+        {
+            return;
+        }
+        _reading = true;
+        _ = ReadAsync(_socket!, _chunk, _datagram, Self);
+    }
+
+    private static async Task ReadAsync(Socket socket, int chunk, bool datagram, IActorRef self)
+    {
+        try
+        {
+            if (!datagram)
+            {
+                // A zero-byte read waits for data without holding a buffer, so idle connections cost no buffer.
+                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+            }
+            var buffer = ArrayPool<byte>.Shared.Rent(chunk);
+            try
+            {
+                var read = await socket.ReceiveAsync(buffer.AsMemory(0, chunk), SocketFlags.None).ConfigureAwait(false);
+                self.Tell(new ReadDone(buffer.AsSpan(0, read).ToArray()), ActorRefs.NoSender);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        catch (Exception e)
+        {
+            self.Tell(new ReadFailed(e), ActorRefs.NoSender);
+        }
+    }
+
+    private void OnRead(ReadDone done)
+    {
+        _reading = false;
+        if (_finished)
+        {
+            return;
+        }
+        if (done.Data.Length == 0 && !_datagram)
+        {
+            OnPeerShut();
+            return;
+        }
+        if (_closing is { Command: Tcp.Close })
+        {
+            return;
+        }
+        _handler.Tell(new Tcp.Received(done.Data), Self);
+        StartRead();
+    }
+
+    private void OnPeerShut()
+    {
+        _peerShut = true;
+        if (_closing is { Command: Tcp.ConfirmedClose } confirmed)
+        {
+            if (_writes.Count == 0)
+            {
+                Finish(Tcp.ConfirmedClosed.Instance, confirmed, abort: false);
+            }
+            return;
+        }
+        if (_closing is not null)
+        {
+            return;
+        }
+        if (_keepOpen)
+        {
+            _handler.Tell(Tcp.PeerShutdown.Instance, Self);
+            return;
+        }
+        // Flush what is queued, then end with PeerClosed.
+        _closing = new CloseRequest(Tcp.Close.Instance, ActorRefs.Nobody);
+        CheckDrained();
+    }
+
+    private void Write(Tcp.Write write)
+    {
+        if (_finished || _closing is not null)
+        {
+            Sender.Tell(new Tcp.CommandFailed(write, OsErrors.FromErrno(32) with { Strerror = "Broken pipe (connection is closing)" }), Self);
+            return;
+        }
+        if (_pendingBytes > 0 && _pendingBytes + write.Data.Length > _settings.MaxPendingWriteBytes)
+        {
+            Sender.Tell(new Tcp.CommandFailed(write, OsErrors.FromErrno(11) with
+            {
+                Strerror = $"Resource temporarily unavailable (write queue full: {_pendingBytes} bytes pending, limit {_settings.MaxPendingWriteBytes})",
+            }), Self);
+            return;
+        }
+        _writes.Enqueue(new PendingWrite(write.Data, write, Sender));
+        _pendingBytes += write.Data.Length;
+        PumpWrites();
+    }
+
+    private void PumpWrites()
+    {
+        while (!_writing && !_finished && _writes.Count > 0)
+        {
+            var head = _writes.Peek();
+            if (head.Data.Length == 0)
+            {
+                Completed(_writes.Dequeue());
+                continue;
+            }
+            ValueTask<int> pending;
+            try
+            {
+                pending = _socket!.SendAsync(head.Data, SocketFlags.None);
+            }
+            catch (Exception e)
+            {
+                OnIoError(e);
+                return;
+            }
+            if (pending.IsCompletedSuccessfully)
+            {
+                Advance(pending.Result);
+                continue;
+            }
+            _writing = true;
+            _ = AwaitWrite(pending, Self);
+        }
+        CheckDrained();
+    }
+
+    private static async Task AwaitWrite(ValueTask<int> pending, IActorRef self)
+    {
+        try
+        {
+            self.Tell(new WriteDone(await pending.ConfigureAwait(false)), ActorRefs.NoSender);
+        }
+        catch (Exception e)
+        {
+            self.Tell(new WriteFailed(e), ActorRefs.NoSender);
+        }
+    }
+
+    private void OnWritten(WriteDone done)
+    {
+        _writing = false;
+        if (_finished)
+        {
+            return;
+        }
+        Advance(done.Bytes);
+        PumpWrites();
+    }
+
+    private void Advance(int bytes)
+    {
+        var head = _writes.Peek();
+        _pendingBytes -= bytes;
+        if (bytes < head.Data.Length)
+        {
+            // A partial send: keep the rest at the head of the queue.
+            _writes.Dequeue();
+            var rest = new Queue<PendingWrite>(_writes);
+            _writes.Clear();
+            _writes.Enqueue(head with { Data = head.Data[bytes..] });
+            foreach (var w in rest)
+            {
+                _writes.Enqueue(w);
+            }
+            return;
+        }
+        Completed(_writes.Dequeue());
+    }
+
+    private void Completed(PendingWrite write)
+    {
+        if (write.Command.Ack is { } ack)
+        {
+            write.Commander.Tell(new Tcp.WriteAck(ack), Self);
+        }
+    }
+
+    private void BeginClose(Tcp.Command command)
+    {
+        if (_finished)
+        {
+            return;
+        }
+        if (_closing is not null && !_closing.Commander.IsNobody())
+        {
+            Sender.Tell(new Tcp.CommandFailed(command, OsErrors.FromErrno(114)), Self);
+            return;
+        }
+        _closing = new CloseRequest(command, Sender);
+        if (command is Tcp.ConfirmedClose)
+        {
+            StartRead();
+        }
+        CheckDrained();
+    }
+
+    private void CheckDrained()
+    {
+        if (_closing is null || _finished || _writing || _writes.Count > 0)
+        {
+            return;
+        }
+        switch (_closing.Command)
+        {
+            case Tcp.ConfirmedClose:
+                try
+                {
+                    _socket!.Shutdown(SocketShutdown.Send);
+                }
+                catch (SocketException e)
+                {
+                    OnIoError(e);
+                    return;
+                }
+                if (_peerShut)
+                {
+                    Finish(Tcp.ConfirmedClosed.Instance, _closing, abort: false);
+                }
+                break;
+            case Tcp.Close when _closing.Commander.IsNobody():
+                Finish(Tcp.PeerClosed.Instance, null, abort: false);
+                break;
+            default:
+                Finish(Tcp.Closed.Instance, _closing, abort: false);
+                break;
+        }
+    }
+
+    private void OnIoError(Exception error)
+    {
+        _reading = false;
+        _writing = false;
+        if (_finished)
+        {
+            return;
+        }
+        Finish(new Tcp.ErrorClosed(OsErrors.FromException(error)), _closing, abort: true);
+    }
+
+    // The single place a close event leaves this actor: to the handler, and to a different commander.
+    private void Finish(Tcp.ConnectionClosed closed, CloseRequest? request, bool abort)
+    {
+        if (_finished)
+        {
+            return;
+        }
+        _finished = true;
+        if (abort && _socket is not null)
+        {
+            try
+            {
+                _socket.LingerState = new LingerOption(true, 0);
+            }
+            catch (SocketException)
+            {
+                // The socket is already dead; disposing it below is all that is left.
+            }
+        }
+        else
+        {
+            try
+            {
+                _socket?.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // The peer is gone already; close anyway.
+            }
+        }
+        _socket?.Dispose();
+        var cause = closed is Tcp.ErrorClosed error ? error.Cause : OsErrors.FromErrno(9);
+        FailQueuedWrites(cause);
+        _handler.Tell(closed, Self);
+        if (request is { Commander: var commander } && !commander.IsNobody() && !commander.Equals(_handler))
+        {
+            commander.Tell(closed, Self);
+        }
+        Context.Stop(Self);
+    }
+
+    private void FailQueuedWrites(PythonError cause)
+    {
+        while (_writes.Count > 0)
+        {
+            var write = _writes.Dequeue();
+            write.Commander.Tell(new Tcp.CommandFailed(write.Command, cause), Self);
+        }
+        _pendingBytes = 0;
+    }
+}

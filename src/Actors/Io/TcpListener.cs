@@ -1,0 +1,242 @@
+using System.Net;
+using System.Net.Sockets;
+using Agent.Actors.Kernel;
+using Agent.Messages;
+using Agent.Messages.Io;
+
+namespace Agent.Actors.Io;
+
+/// <summary>
+/// Owns one listening socket (<c>tcp:</c> or <c>unix:</c>): binds, replies <see cref="Tcp.Bound"/> or
+/// <see cref="Tcp.CommandFailed"/>, and starts one <see cref="TcpConnection"/> child per accepted socket.
+/// Descriptor exhaustion pauses accepting with a growing backoff, logged once per episode. After
+/// <see cref="Tcp.Unbind"/> (or the bind handler's death) it closes the socket, removes a Unix node,
+/// and stops once its connections have ended.
+/// </summary>
+public sealed class TcpListener : ReceiveActor, IWithTimers
+{
+    private readonly IActorRef _handler;
+    private readonly Tcp.Bind _bind;
+    private readonly IoSettings _settings;
+    private readonly ILoggingAdapter _log;
+    private Socket? _socket;
+    private bool _acceptPending;
+    private TimeSpan _backoff;
+    private int _exhaustedFailures;
+    private bool _unbound;
+    private bool _ownsNode;
+
+    private TcpListener(IActorRef handler, Tcp.Bind bind, IoSettings settings)
+    {
+        _handler = handler;
+        _bind = bind;
+        _settings = settings;
+        _backoff = settings.AcceptBackoffMin;
+        _log = Context.GetLogger();
+        Receive<Resolved>(r => DoBind(r.Address));
+        Receive<ResolveFailed>(f => Fail(f.Error));
+        Receive<Terminated>(_ => Context.Stop(Self));
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>A listener for <paramref name="bind"/> whose events go to <paramref name="handler"/>.</summary>
+    public static Props Props(IActorRef handler, Tcp.Bind bind, IoSettings settings) =>
+        Kernel.Props.FromFactory(() => new TcpListener(handler, bind, settings));
+
+    /// <inheritdoc />
+    protected internal override void PreStart()
+    {
+        Context.Watch(_handler);
+        _ = ResolveAsync(_bind.Endpoint, Self);
+    }
+
+    /// <inheritdoc />
+    protected internal override void PostStop() => CloseSocket();
+
+    /// <inheritdoc />
+    protected internal override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.StoppingStrategy;
+
+    private static async Task ResolveAsync(Endpoint endpoint, IActorRef self)
+    {
+        try
+        {
+            self.Tell(new Resolved(await SocketFactory.ResolveAsync(endpoint).ConfigureAwait(false)), ActorRefs.NoSender);
+        }
+        catch (EndpointResolutionException e)
+        {
+            self.Tell(new ResolveFailed(e.Error), ActorRefs.NoSender);
+        }
+    }
+
+    private void DoBind(EndPoint address)
+    {
+        var endpoint = _bind.Endpoint;
+        if (endpoint.IsUnix && (endpoint.Path.Length == 0 ? UnixPathRequired() : UnixNode.PrepareForBind(endpoint.Path, SocketType.Stream)) is { } nodeError)
+        {
+            Fail(nodeError);
+            return;
+        }
+        try
+        {
+            _socket = SocketFactory.Create(endpoint, address);
+            SocketFactory.Apply(_socket, _bind.Options, listener: true);
+            _socket.Bind(address);
+            _ownsNode = endpoint.IsUnix;
+            _socket.Listen(_bind.Backlog);
+        }
+        catch (SocketException e)
+        {
+            Fail(OsErrors.FromException(e));
+            return;
+        }
+        if (endpoint.IsUnix && UnixNode.SetMode(endpoint.Path, _bind.Options?.UnixFileMode ?? SocketOptions.DefaultUnixFileMode) is { } modeError)
+        {
+            Fail(modeError);
+            return;
+        }
+        _handler.Tell(new Tcp.Bound(SocketFactory.Describe(_socket, connected: false)), Self);
+        Become(Bound);
+        Accept();
+    }
+
+    private static PythonError UnixPathRequired() => new("ValueError", null, "a Unix listener needs a path: unix:PATH or unix:@name");
+
+    private void Fail(PythonError cause)
+    {
+        CloseSocket();
+        _handler.Tell(new Tcp.CommandFailed(_bind, cause), Self);
+        Context.Stop(Self);
+    }
+
+    private void Bound()
+    {
+        Receive<Accepted>(OnAccepted);
+        Receive<AcceptFailed>(OnAcceptFailed);
+        Receive<ResumeAccepting>(_ => Accept());
+        Receive<Tcp.Unbind>(_ =>
+        {
+            Unbind();
+            Sender.Tell(Tcp.Unbound.Instance, Self);
+        });
+        Receive<Terminated>(t =>
+        {
+            if (t.ActorRef.Equals(_handler))
+            {
+                Unbind();
+            }
+            else if (_unbound && !Context.Children.Any())
+            {
+                Context.Stop(Self);
+            }
+        });
+    }
+
+    private void Accept()
+    {
+        if (_acceptPending || _unbound || _socket is null)
+        {
+            return;
+        }
+        _acceptPending = true;
+        _ = AcceptAsync(_socket, Self);
+    }
+
+    private static async Task AcceptAsync(Socket listener, IActorRef self)
+    {
+        try
+        {
+            self.Tell(new Accepted(await listener.AcceptAsync().ConfigureAwait(false)), ActorRefs.NoSender);
+        }
+        catch (Exception e)
+        {
+            self.Tell(new AcceptFailed(e), ActorRefs.NoSender);
+        }
+    }
+
+    private void OnAccepted(Accepted accepted)
+    {
+        _acceptPending = false;
+        if (_unbound)
+        {
+            accepted.Socket.Dispose();
+            return;
+        }
+        if (_exhaustedFailures > 0)
+        {
+            _log.Info("accepting on {Endpoint} again after {Failures} failed attempts", _bind.Endpoint, _exhaustedFailures);
+            _exhaustedFailures = 0;
+            _backoff = _settings.AcceptBackoffMin;
+        }
+        try
+        {
+            SocketFactory.Apply(accepted.Socket, _bind.Options, listener: false);
+        }
+        catch (SocketException)
+        {
+            // The peer reset before we could set options; the connection actor reports the error.
+        }
+        Context.Watch(Context.ActorOf(TcpConnection.Accepted(accepted.Socket, _handler, _bind.Options, _settings)));
+        Accept();
+    }
+
+    private void OnAcceptFailed(AcceptFailed failed)
+    {
+        _acceptPending = false;
+        if (_unbound)
+        {
+            return;
+        }
+        var cause = OsErrors.FromException(failed.Error);
+        if (cause.Errno is 103 or 4)
+        {
+            // ECONNABORTED, EINTR: that client is gone; the next one is fine.
+            Accept();
+            return;
+        }
+        if (_exhaustedFailures++ == 0)
+        {
+            _log.Warning("accept on {Endpoint} failed: {Cause}; backing off (logged once until accepting works again)", _bind.Endpoint, cause);
+        }
+        Timers.StartSingleTimer("resume-accept", ResumeAccepting.Instance, _backoff);
+        _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _settings.AcceptBackoffMax.Ticks));
+    }
+
+    private void Unbind()
+    {
+        _unbound = true;
+        CloseSocket();
+        if (!Context.Children.Any())
+        {
+            Context.Stop(Self);
+        }
+    }
+
+    private void CloseSocket()
+    {
+        if (_socket is null)
+        {
+            return;
+        }
+        _socket.Dispose();
+        _socket = null;
+        if (_ownsNode)
+        {
+            UnixNode.RemoveIfSocket(_bind.Endpoint.Path);
+        }
+    }
+
+    private sealed record Resolved(EndPoint Address);
+
+    private sealed record ResolveFailed(PythonError Error);
+
+    private sealed record Accepted(Socket Socket);
+
+    private sealed record AcceptFailed(Exception Error);
+
+    private sealed record ResumeAccepting
+    {
+        public static readonly ResumeAccepting Instance = new();
+    }
+}
