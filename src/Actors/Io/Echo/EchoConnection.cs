@@ -1,0 +1,66 @@
+using Agent.Actors.Kernel;
+using Agent.Messages.Io;
+
+namespace Agent.Actors.Io.Echo;
+
+/// <summary>
+/// The handler of one echoed stream connection: writes every <see cref="Tcp.Received"/> back in order,
+/// suspends reading while too much is unacknowledged, closes after the peer's shutdown once every
+/// byte is written, and stops with the connection.
+/// </summary>
+public sealed class EchoConnection : ReceiveActor
+{
+    /// <summary>Unacknowledged bytes at which reading pauses (256 KiB), so a peer that does not read cannot grow our queue.</summary>
+    public const long HighWater = 256 * 1024;
+
+    private const long AckEvery = 32 * 1024;
+    private readonly IActorRef _connection;
+    private long _written;
+    private long _acked;
+    private long _lastAckRequest;
+    private bool _suspended;
+
+    private EchoConnection(IActorRef connection)
+    {
+        _connection = connection;
+        Receive<Tcp.Received>(OnReceived);
+        Receive<Tcp.WriteAck>(OnAck);
+        Receive<Tcp.PeerShutdown>(_ => _connection.Tell(Tcp.Close.Instance, Self));
+        Receive<Tcp.CommandFailed>(_ => _connection.Tell(Tcp.Abort.Instance, Self));
+        Receive<Tcp.ConnectionClosed>(_ => Context.Stop(Self));
+        Receive<Terminated>(_ => Context.Stop(Self));
+    }
+
+    /// <summary>A handler for <paramref name="connection"/>; the caller sends <c>Register</c> on its behalf.</summary>
+    public static Props Props(IActorRef connection) => Kernel.Props.FromFactory(() => new EchoConnection(connection));
+
+    /// <inheritdoc />
+    protected internal override void PreStart() => Context.Watch(_connection);
+
+    private void OnReceived(Tcp.Received received)
+    {
+        _written += received.Data.Length;
+        long? ack = null;
+        if (_written - _lastAckRequest >= AckEvery)
+        {
+            ack = _written;
+            _lastAckRequest = _written;
+        }
+        _connection.Tell(new Tcp.Write(received.Data, ack), Self);
+        if (!_suspended && _written - _acked > HighWater)
+        {
+            _suspended = true;
+            _connection.Tell(Tcp.SuspendReading.Instance, Self);
+        }
+    }
+
+    private void OnAck(Tcp.WriteAck ack)
+    {
+        _acked = Math.Max(_acked, ack.Ack);
+        if (_suspended && _written - _acked <= HighWater / 2)
+        {
+            _suspended = false;
+            _connection.Tell(Tcp.ResumeReading.Instance, Self);
+        }
+    }
+}
