@@ -62,7 +62,9 @@ public static class SocketFactory
         var inet = socket.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6;
         if (inet && (options.ReuseAddress ?? listener))
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SocketOptionName.ReuseAddress also sets SO_REUSEPORT on Linux, letting two listeners share a
+            // port silently; set SO_REUSEADDR (2) alone, as Python does.
+            socket.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));
         }
         if (inet && options.ReusePort is { } reusePort)
         {

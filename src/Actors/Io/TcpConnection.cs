@@ -54,7 +54,11 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     }
 
     private TcpConnection(Tcp.Connect connect, IActorRef commander, IoSettings settings)
-        : this(commander, connect.Options, settings) => _connect = connect;
+        : this(commander, connect.Options, settings)
+    {
+        _connect = connect;
+        _announce = true;
+    }
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;

@@ -1,0 +1,190 @@
+using System.Net.Sockets;
+using System.Text;
+using Agent.Actors.Io;
+using Agent.Actors.Kernel;
+using Agent.Messages;
+using Agent.Messages.Io;
+using Xunit;
+
+namespace Agent.Actors.Tests.Io;
+
+public sealed class TcpActorTests : IAsyncLifetime
+{
+    private ActorSystem _system = null!;
+    private IActorRef _io = null!;
+
+    public Task InitializeAsync()
+    {
+        _system = ActorSystem.Create("io-tests");
+        _io = _system.ActorOf(IoManager.Props(), "io");
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _system.Terminate();
+
+    private async Task<(Probe Server, IActorRef Listener, Endpoint Local)> BindAsync(string endpoint = "tcp:127.0.0.1:0", SocketOptions? options = null)
+    {
+        var server = Probe.Create(_system);
+        _io.Tell(new Tcp.Bind(Endpoint.Parse(endpoint), Options: options), server.Ref);
+        var (bound, listener) = await server.ExpectAsync<Tcp.Bound>();
+        return (server, listener, bound.LocalAddress);
+    }
+
+    [Fact]
+    public async Task Bind_Port0_ReportsTheRealPortAndPythonNames()
+    {
+        var (_, _, local) = await BindAsync();
+        Assert.NotEqual(0, local.Port);
+        Assert.StartsWith("tcp:127.0.0.1:", local.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bind_PortInUse_IsCommandFailedWithErrno98()
+    {
+        var (_, _, local) = await BindAsync();
+        var second = Probe.Create(_system);
+        _io.Tell(new Tcp.Bind(local), second.Ref);
+        var (failed, _) = await second.ExpectAsync<Tcp.CommandFailed>();
+        Assert.Equal("OSError: [Errno 98] Address already in use", failed.Cause.ToString());
+        Assert.IsType<Tcp.Bind>(failed.Cmd);
+    }
+
+    [Fact]
+    public async Task Connect_Refused_IsCommandFailedConnectionRefusedError()
+    {
+        using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        holder.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var client = Probe.Create(_system);
+        var connect = new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, holder.LocalEndPoint));
+        _io.Tell(connect, client.Ref);
+        var (failed, _) = await client.ExpectAsync<Tcp.CommandFailed>();
+        Assert.Equal(connect, failed.Cmd);
+        Assert.Equal("ConnectionRefusedError: [Errno 111] Connection refused", failed.Cause.ToString());
+    }
+
+    [Fact]
+    public async Task ConnectAndWrite_BothSides_SeeConnectedReceivedAndOneCloseEach()
+    {
+        var (server, _, local) = await BindAsync();
+        var client = Probe.Create(_system);
+        _io.Tell(new Tcp.Connect(local), client.Ref);
+        var (clientConnected, clientConn) = await client.ExpectAsync<Tcp.Connected>();
+        var (serverConnected, serverConn) = await server.ExpectAsync<Tcp.Connected>();
+        Assert.Equal(clientConnected.LocalAddress, serverConnected.RemoteAddress);
+        Assert.Equal(("AF_INET", "SOCK_STREAM", 6), (clientConnected.Socket.Family, clientConnected.Socket.Type, clientConnected.Socket.Proto));
+        clientConn.Tell(Tcp.Register.Instance, client.Ref);
+        serverConn.Tell(Tcp.Register.Instance, server.Ref);
+
+        clientConn.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("ping"), Ack: 1), client.Ref);
+        Assert.Equal(1, (await client.ExpectAsync<Tcp.WriteAck>()).Message.Ack);
+        var (received, _) = await server.ExpectAsync<Tcp.Received>();
+        Assert.Equal("ping", Encoding.ASCII.GetString(received.Data.Span));
+
+        clientConn.Tell(Tcp.Close.Instance, client.Ref);
+        await client.ExpectAsync<Tcp.Closed>();
+        await server.ExpectAsync<Tcp.PeerClosed>();
+        Assert.Empty(client.Drain());
+        Assert.Empty(server.Drain());
+    }
+
+    [Fact]
+    public async Task ConfirmedClose_HalfCloses_PeerStillWritesThenBothSeeOneCloseEvent()
+    {
+        var (server, _, local) = await BindAsync();
+        var client = Probe.Create(_system);
+        _io.Tell(new Tcp.Connect(local), client.Ref);
+        var (_, clientConn) = await client.ExpectAsync<Tcp.Connected>();
+        var (_, serverConn) = await server.ExpectAsync<Tcp.Connected>();
+        clientConn.Tell(Tcp.Register.Instance, client.Ref);
+        serverConn.Tell(new Tcp.Register(KeepOpenOnPeerClosed: true), server.Ref);
+
+        clientConn.Tell(Tcp.ConfirmedClose.Instance, client.Ref);
+        await server.ExpectAsync<Tcp.PeerShutdown>();
+        serverConn.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("late reply")), server.Ref);
+        serverConn.Tell(Tcp.Close.Instance, server.Ref);
+        var (received, _) = await client.ExpectAsync<Tcp.Received>();
+        Assert.Equal("late reply", Encoding.ASCII.GetString(received.Data.Span));
+        await client.ExpectAsync<Tcp.ConfirmedClosed>();
+        await server.ExpectAsync<Tcp.Closed>();
+        Assert.Empty(client.Drain());
+        Assert.Empty(server.Drain());
+    }
+
+    [Fact]
+    public async Task Abort_SendsReset_PeerGetsErrorClosedConnectionReset()
+    {
+        var (server, _, local) = await BindAsync();
+        var client = Probe.Create(_system);
+        _io.Tell(new Tcp.Connect(local), client.Ref);
+        var (_, clientConn) = await client.ExpectAsync<Tcp.Connected>();
+        var (_, serverConn) = await server.ExpectAsync<Tcp.Connected>();
+        clientConn.Tell(Tcp.Register.Instance, client.Ref);
+        serverConn.Tell(Tcp.Register.Instance, server.Ref);
+        clientConn.Tell(Tcp.Abort.Instance, client.Ref);
+        await client.ExpectAsync<Tcp.Aborted>();
+        var (closed, _) = await server.ExpectAsync<Tcp.ErrorClosed>();
+        Assert.Equal("ConnectionResetError: [Errno 104] Connection reset by peer", closed.Cause.ToString());
+    }
+
+    [Fact]
+    public async Task Write_OverPendingLimit_IsCommandFailedNotDropped()
+    {
+        var system = ActorSystem.Create("io-limit");
+        try
+        {
+            var io = system.ActorOf(IoManager.Props(IoSettings.Default with { MaxPendingWriteBytes = 64 * 1024 }));
+            using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            peer.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            peer.Listen();
+            var client = Probe.Create(system);
+            io.Tell(new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, peer.LocalEndPoint),
+                Options: new SocketOptions(SendBufferSize: 4096)), client.Ref);
+            var (_, conn) = await client.ExpectAsync<Tcp.Connected>();
+            conn.Tell(Tcp.Register.Instance, client.Ref);
+            // The peer never reads: the kernel buffers fill, then the queue, then writes fail visibly.
+            var chunk = new byte[16 * 1024];
+            for (var i = 0; i < 400; i++)
+            {
+                conn.Tell(new Tcp.Write(chunk), client.Ref);
+            }
+            var (failed, _) = await client.FishAsync<Tcp.CommandFailed>(10);
+            Assert.Equal("BlockingIOError", failed.Cause.Kind);
+            Assert.Contains("write queue full", failed.Cause.Strerror, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task HandlerDeath_ClosesItsConnectionOnly()
+    {
+        var (server, _, local) = await BindAsync();
+        var first = Probe.Create(_system);
+        var second = Probe.Create(_system);
+        _io.Tell(new Tcp.Connect(local), first.Ref);
+        _io.Tell(new Tcp.Connect(local), second.Ref);
+        var (_, firstConn) = await first.ExpectAsync<Tcp.Connected>();
+        var (_, secondConn) = await second.ExpectAsync<Tcp.Connected>();
+        firstConn.Tell(Tcp.Register.Instance, first.Ref);
+        secondConn.Tell(Tcp.Register.Instance, second.Ref);
+        var (_, s1) = await server.ExpectAsync<Tcp.Connected>();
+        var (_, s2) = await server.ExpectAsync<Tcp.Connected>();
+        var handler1 = Probe.Create(_system);
+        var handler2 = Probe.Create(_system);
+        s1.Tell(Tcp.Register.Instance, handler1.Ref);
+        s2.Tell(Tcp.Register.Instance, handler2.Ref);
+
+        // Kill the handler of one server-side connection: exactly one client sees its peer close.
+        _system.Stop(handler1.Ref);
+        var closedClient = await Task.WhenAny(
+            first.ExpectAsync<Tcp.PeerClosed>().ContinueWith(_ => first, TaskScheduler.Default),
+            second.ExpectAsync<Tcp.PeerClosed>().ContinueWith(_ => second, TaskScheduler.Default));
+        var survivor = (await closedClient) == first ? (Probe: second, Conn: secondConn) : (Probe: first, Conn: firstConn);
+        Assert.NotEqual(await closedClient, survivor.Probe);
+        survivor.Conn.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("still here")), survivor.Probe.Ref);
+        var (received, _) = await handler2.ExpectAsync<Tcp.Received>();
+        Assert.Equal("still here", Encoding.ASCII.GetString(received.Data.Span));
+    }
+}
