@@ -29,6 +29,7 @@ public sealed class DatagramEndpoint : ReceiveActor
     private long _pendingBytes;
     private string? _ownedNode;
     private int _unixSendBuffer;
+    private SelfMailbox _self = null!;
 
     private DatagramEndpoint(IActorRef handler, Udp.Command command, IoSettings settings)
     {
@@ -54,14 +55,19 @@ public sealed class DatagramEndpoint : ReceiveActor
     /// <inheritdoc />
     protected internal override void PreStart()
     {
+        _self = new SelfMailbox(Self);
         Context.Watch(_handler);
-        _ = ResolveAsync(_endpoint, Self);
+        _ = ResolveAsync(_endpoint, _self);
     }
 
     /// <inheritdoc />
-    protected internal override void PostStop() => CloseSocket();
+    protected internal override void PostStop()
+    {
+        _self.Close();
+        CloseSocket();
+    }
 
-    private static async Task ResolveAsync(Endpoint endpoint, IActorRef self)
+    private static async Task ResolveAsync(Endpoint endpoint, SelfMailbox self)
     {
         try
         {
@@ -241,11 +247,11 @@ public sealed class DatagramEndpoint : ReceiveActor
                 continue;
             }
             _sending = true;
-            _ = AwaitSend(pending, Self);
+            _ = AwaitSend(pending, _self);
         }
     }
 
-    private static async Task AwaitSend(ValueTask<int> pending, IActorRef self)
+    private static async Task AwaitSend(ValueTask<int> pending, SelfMailbox self)
     {
         try
         {
@@ -280,10 +286,10 @@ public sealed class DatagramEndpoint : ReceiveActor
             AddressFamily.InterNetwork => new IPEndPoint(IPAddress.Any, 0),
             _ => SocketFactory.ToUnixEndPoint("@"),
         };
-        _ = ReceiveAsync(_socket, any, Math.Max(1, _options.ReadChunkSize ?? 65_536), Self);
+        _ = ReceiveAsync(_socket, any, Math.Max(1, _options.ReadChunkSize ?? 65_536), _self);
     }
 
-    private static async Task ReceiveAsync(Socket socket, EndPoint any, int size, IActorRef self)
+    private static async Task ReceiveAsync(Socket socket, EndPoint any, int size, SelfMailbox self)
     {
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
         try

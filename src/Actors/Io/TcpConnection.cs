@@ -60,6 +60,8 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         _announce = true;
     }
 
+    private SelfMailbox _self = null!;
+
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -75,6 +77,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected internal override void PreStart()
     {
+        _self = new SelfMailbox(Self);
         Context.Watch(_handler);
         if (_connect is { } connect)
         {
@@ -82,7 +85,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             {
                 Timers.StartSingleTimer("connect-timeout", new ConnectTimedOut(), timeout);
             }
-            _ = ResolveAsync(connect, Self);
+            _ = ResolveAsync(connect, _self);
             return;
         }
         StartConnected();
@@ -91,6 +94,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected internal override void PostStop()
     {
+        _self.Close();
         _socket?.Dispose();
         FailQueuedWrites(OsErrors.FromErrno(9));
     }
@@ -119,7 +123,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         Receive<Terminated>(_ => Context.Stop(Self));
     }
 
-    private async Task ResolveAsync(Tcp.Connect connect, IActorRef self)
+    private async Task ResolveAsync(Tcp.Connect connect, SelfMailbox self)
     {
         try
         {
@@ -150,10 +154,10 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             FailConnect(e is EndpointResolutionException r ? r.Error : OsErrors.FromException(e));
             return;
         }
-        _ = ConnectAsync(socket, address, Self);
+        _ = ConnectAsync(socket, address, _self);
     }
 
-    private static async Task ConnectAsync(Socket socket, System.Net.EndPoint address, IActorRef self)
+    private static async Task ConnectAsync(Socket socket, System.Net.EndPoint address, SelfMailbox self)
     {
         try
         {
@@ -232,10 +236,10 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             return;
         }
         _reading = true;
-        _ = ReadAsync(_socket!, _chunk, _datagram, Self);
+        _ = ReadAsync(_socket!, _chunk, _datagram, _self);
     }
 
-    private static async Task ReadAsync(Socket socket, int chunk, bool datagram, IActorRef self)
+    private static async Task ReadAsync(Socket socket, int chunk, bool datagram, SelfMailbox self)
     {
         try
         {
@@ -352,12 +356,12 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
                 continue;
             }
             _writing = true;
-            _ = AwaitWrite(pending, Self);
+            _ = AwaitWrite(pending, _self);
         }
         CheckDrained();
     }
 
-    private static async Task AwaitWrite(ValueTask<int> pending, IActorRef self)
+    private static async Task AwaitWrite(ValueTask<int> pending, SelfMailbox self)
     {
         try
         {

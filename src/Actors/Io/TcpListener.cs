@@ -38,6 +38,8 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
         Receive<Terminated>(_ => Context.Stop(Self));
     }
 
+    private SelfMailbox _self = null!;
+
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -48,17 +50,22 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected internal override void PreStart()
     {
+        _self = new SelfMailbox(Self);
         Context.Watch(_handler);
-        _ = ResolveAsync(_bind.Endpoint, Self);
+        _ = ResolveAsync(_bind.Endpoint, _self);
     }
 
     /// <inheritdoc />
-    protected internal override void PostStop() => CloseSocket();
+    protected internal override void PostStop()
+    {
+        _self.Close();
+        CloseSocket();
+    }
 
     /// <inheritdoc />
     protected internal override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.StoppingStrategy;
 
-    private static async Task ResolveAsync(Endpoint endpoint, IActorRef self)
+    private static async Task ResolveAsync(Endpoint endpoint, SelfMailbox self)
     {
         try
         {
@@ -140,10 +147,10 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
             return;
         }
         _acceptPending = true;
-        _ = AcceptAsync(_socket, Self);
+        _ = AcceptAsync(_socket, _self);
     }
 
-    private static async Task AcceptAsync(Socket listener, IActorRef self)
+    private static async Task AcceptAsync(Socket listener, SelfMailbox self)
     {
         try
         {

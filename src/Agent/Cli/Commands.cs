@@ -8,5 +8,7 @@ internal static class Commands
     public static IEnumerable<Command> All()
     {
         yield return RunCommand.Create();
+        yield return EchoCommand.Create();
+        yield return ConnectCommand.Create();
     }
 }

@@ -62,7 +62,12 @@ public sealed class SocketFactoryTests
         SocketFactory.Apply(socket, new SocketOptions(KeepAlive: true, NoDelay: true, ReuseAddress: true, LingerSeconds: 0), listener: false);
         Assert.True((int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0);
         Assert.True(socket.NoDelay);
-        Assert.True((int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress)! != 0);
+        var reuse = new byte[4];
+        socket.GetRawSocketOption(1, 2, reuse); // SOL_SOCKET, SO_REUSEADDR
+        Assert.NotEqual(0, BitConverter.ToInt32(reuse));
+        var reusePort = new byte[4];
+        socket.GetRawSocketOption(1, 15, reusePort); // SO_REUSEPORT stays off unless asked for
+        Assert.Equal(0, BitConverter.ToInt32(reusePort));
         Assert.Equal(0, socket.LingerState!.LingerTime);
     }
 

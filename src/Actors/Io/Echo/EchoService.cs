@@ -65,12 +65,15 @@ public sealed class EchoService : ReceiveActor
     }
 
     /// <inheritdoc />
-    protected internal override void PostStop()
+    protected internal override void PreRestart(Exception reason, object? message)
     {
+        // A restart keeps this actor's ref alive, so the listener's death watch does not fire: unbind explicitly.
+        // (On a stop, the listener sees Terminated and unbinds by itself.)
         if (_bound is { } bound)
         {
             bound.Tell(_endpoint.IsStream ? Tcp.Unbind.Instance : Udp.Unbind.Instance, ActorRefs.NoSender);
         }
+        base.PreRestart(reason, message);
     }
 
     /// <inheritdoc />

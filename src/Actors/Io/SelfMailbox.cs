@@ -1,0 +1,25 @@
+using Agent.Actors.Kernel;
+
+namespace Agent.Actors.Io;
+
+/// <summary>
+/// Where socket completions go: the owning actor, until it has stopped. Completions that land after
+/// the actor released its socket (an accept or read cut short by the close) are expected and dropped
+/// here instead of filling the dead-letter log.
+/// </summary>
+internal sealed class SelfMailbox(IActorRef self)
+{
+    private volatile bool _closed;
+
+    /// <summary>Stops delivery; called from the actor's PostStop.</summary>
+    public void Close() => _closed = true;
+
+    /// <summary>Tells the actor, unless it has stopped.</summary>
+    public void Tell(object message, IActorRef? sender)
+    {
+        if (!_closed)
+        {
+            self.Tell(message, sender);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Agent.Actors.Io;
+using Agent.Actors.Kernel;
+using Agent.Messages;
+using Agent.Messages.Io;
+
+namespace Agent.Cli;
+
+/// <summary><c>agent connect HOST PORT [--timeout S] [--json]</c>: Python's <c>create_connection</c>, raced per RFC 8305.</summary>
+internal static class ConnectCommand
+{
+    public static Command Create()
+    {
+        var host = new Argument<string>("HOST") { Description = "Name or address." };
+        var port = new Argument<int>("PORT") { Description = "0-65535." };
+        var timeout = new Option<double>("--timeout") { Description = "Overall deadline in seconds.", DefaultValueFactory = _ => 10 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var command = new Command("connect", "create_connection((HOST, PORT)): print the winning socket's family/type/protocol and every attempt.") { host, port, timeout, json };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var portNumber = result.GetValue(port);
+            var seconds = result.GetValue(timeout);
+            if (portNumber is < 0 or > 65535)
+            {
+                await Console.Error.WriteLineAsync($"agent: port must be 0-65535, got {portNumber}");
+                return ExitCodes.Usage;
+            }
+            if (seconds is <= 0 or > 86_400 || double.IsNaN(seconds))
+            {
+                await Console.Error.WriteLineAsync($"agent: --timeout must be above 0 and at most 86400 seconds, got {seconds}");
+                return ExitCodes.Usage;
+            }
+            return await RunAsync(result.GetValue(host)!, portNumber, TimeSpan.FromSeconds(seconds), result.GetValue(json));
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string host, int port, TimeSpan timeout, bool json)
+    {
+        await using var system = ActorSystem.Create("agent-connect", new ActorSystemSettings { LogLevel = Serilog.Events.LogEventLevel.Fatal });
+        var io = system.ActorOf(IoManager.Props(), "io");
+        // The ask's temporary actor is the connection's handler: when it completes, the connection closes itself.
+        var reply = await io.Ask<object>(new Tcp.CreateConnection(host, port, timeout), timeout + TimeSpan.FromSeconds(5));
+        var (socket, attempts, error) = reply switch
+        {
+            Tcp.Connected c => (c.Socket, c.Attempts ?? [], (PythonError?)null),
+            Tcp.CommandFailed f => (null, f.Attempts ?? [], f.Cause),
+            _ => (null, (IReadOnlyList<Tcp.ConnectAttempt>)[], new PythonError("OSError", null, $"unexpected reply {reply}")),
+        };
+        Console.WriteLine(json ? ToJson(host, port, socket, attempts, error) : ToText(socket, attempts, error));
+        return error is null ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static string ToText(SocketInfo? socket, IReadOnlyList<Tcp.ConnectAttempt> attempts, PythonError? error)
+    {
+        var text = new StringBuilder();
+        if (socket is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Family  : {socket.Family}")
+                .AppendLine(CultureInfo.InvariantCulture, $"Type    : {socket.Type}")
+                .AppendLine(CultureInfo.InvariantCulture, $"Protocol: {(socket.Proto == 6 ? "IPPROTO_TCP" : socket.Proto.ToString(CultureInfo.InvariantCulture))}")
+                .AppendLine(CultureInfo.InvariantCulture, $"Local   : {socket.Local}")
+                .AppendLine(CultureInfo.InvariantCulture, $"Peer    : {socket.Peer}")
+                .AppendLine();
+        }
+        foreach (var a in attempts)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"attempt {a.Address} at +{a.StartedMs:0.0} ms: {a.Outcome} ({a.ElapsedMs:0.0} ms)");
+        }
+        if (error is not null)
+        {
+            text.Append(error);
+        }
+        return text.ToString().TrimEnd();
+    }
+
+    private static string ToJson(string host, int port, SocketInfo? socket, IReadOnlyList<Tcp.ConnectAttempt> attempts, PythonError? error)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("host", host);
+            w.WriteNumber("port", port);
+            if (socket is not null)
+            {
+                w.WriteString("family", socket.Family);
+                w.WriteString("type", socket.Type);
+                w.WriteNumber("proto", socket.Proto);
+                w.WriteString("local", socket.Local.ToString());
+                w.WriteString("peer", socket.Peer?.ToString());
+            }
+            if (error is not null)
+            {
+                w.WriteString("error", error.Kind);
+                if (error.Errno is { } errno)
+                {
+                    w.WriteNumber("errno", errno);
+                }
+                else
+                {
+                    w.WriteNull("errno");
+                }
+                w.WriteString("strerror", error.Strerror);
+            }
+            w.WriteStartArray("attempts");
+            foreach (var a in attempts)
+            {
+                w.WriteStartObject();
+                w.WriteString("address", a.Address.ToString());
+                w.WriteString("outcome", a.Outcome);
+                w.WriteNumber("started_ms", Math.Round(a.StartedMs, 3));
+                w.WriteNumber("elapsed_ms", Math.Round(a.ElapsedMs, 3));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,146 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Agent.Actors.Io;
+using Agent.Actors.Kernel;
+using Agent.Clients;
+using Agent.Messages;
+using Agent.Messages.Io;
+using Agent.Output;
+
+namespace Agent.Cli;
+
+/// <summary><c>agent echo ENDPOINT [MESSAGE] [--chunk N] [--timeout S] [--json]</c>: the seeds' echo client.</summary>
+internal static class EchoCommand
+{
+    /// <summary>The seeds' message.</summary>
+    public const string DefaultMessage = "This is the message.  It will be repeated.";
+
+    public static Command Create()
+    {
+        var endpoint = new Argument<string>("ENDPOINT") { Description = "tcp:HOST:PORT, udp:HOST:PORT, unix:PATH or unix-dgram:PATH" };
+        var message = new Argument<string>("MESSAGE") { Description = "What to send.", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => DefaultMessage };
+        var chunk = new Option<int>("--chunk") { Description = "recv() size for stream sockets (the seeds use 16).", DefaultValueFactory = _ => 16 };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds for the whole exchange.", DefaultValueFactory = _ => 10 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the seed's transcript." };
+        var command = new Command("echo", "Send a message to an echo service and check that it comes back intact.") { endpoint, message, chunk, timeout, json };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var text = result.GetValue(endpoint)!;
+            if (!Endpoint.TryParse(text, out var target, out var error))
+            {
+                await Console.Error.WriteLineAsync($"agent: {error}");
+                return ExitCodes.Usage;
+            }
+            var payload = Encoding.UTF8.GetBytes(result.GetValue(message) ?? DefaultMessage);
+            var chunkSize = result.GetValue(chunk);
+            var seconds = result.GetValue(timeout);
+            if (Validate(target, payload.Length, chunkSize, seconds) is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"agent: {problem}");
+                return ExitCodes.Usage;
+            }
+            return await RunAsync(target, payload, chunkSize, TimeSpan.FromSeconds(seconds), result.GetValue(json));
+        });
+        return command;
+    }
+
+    private static string? Validate(Endpoint target, int length, int chunk, double seconds)
+    {
+        if (chunk is < 1 or > 16 * 1024 * 1024)
+        {
+            return $"--chunk must be 1-16777216, got {chunk}";
+        }
+        if (seconds is <= 0 or > 86_400 || double.IsNaN(seconds))
+        {
+            return $"--timeout must be above 0 and at most 86400 seconds, got {seconds}";
+        }
+        if (target.Kind == EndpointKind.Udp && length > (target.Host.Contains(':', StringComparison.Ordinal) ? Udp.MaxIPv6Payload : Udp.MaxIPv4Payload))
+        {
+            return $"payload too large for one UDP datagram: {length} bytes (at most {(target.Host.Contains(':', StringComparison.Ordinal) ? Udp.MaxIPv6Payload : Udp.MaxIPv4Payload)})";
+        }
+        if (target.IsUnix && (target.Path.Length == 0 || (!target.IsAbstract && UnixNode.CheckDirectory(target.Path) is not null)))
+        {
+            return target.Path.Length == 0 ? $"{target}: a Unix endpoint needs a path" : $"{target}: directory of '{target.Path}' does not exist";
+        }
+        return null;
+    }
+
+    private static async Task<int> RunAsync(Endpoint target, byte[] payload, int chunk, TimeSpan timeout, bool json)
+    {
+        await using var system = ActorSystem.Create("agent-echo", new ActorSystemSettings { LogLevel = Serilog.Events.LogEventLevel.Fatal });
+        var io = system.ActorOf(IoManager.Props(), "io");
+        if (!json)
+        {
+            Console.WriteLine($"connecting to {target}");
+            Console.WriteLine($"sending {PyRepr.Bytes(payload)}");
+        }
+        var outcome = await EchoClient.RunAsync(system, io, target, payload, chunk, timeout,
+            data =>
+            {
+                if (!json)
+                {
+                    Console.WriteLine($"received {PyRepr.Bytes(data)}");
+                }
+            });
+        var received = outcome.Received;
+        var error = outcome.Error
+            ?? (received.AsSpan().SequenceEqual(payload) ? null : new PythonError("ValueError", null, $"echoed data differs: sent {payload.Length} bytes, received {received.Length}"));
+        if (json)
+        {
+            Console.WriteLine(ToJson(target, payload, outcome, error));
+        }
+        else
+        {
+            Console.WriteLine("closing socket");
+            if (error is not null)
+            {
+                await Console.Error.WriteLineAsync($"agent: {error}");
+            }
+        }
+        return error is null ? ExitCodes.Success : error.Errno == OsErrors.EMSGSIZE ? ExitCodes.Usage : ExitCodes.Failure;
+    }
+
+    private static string ToJson(Endpoint target, byte[] payload, EchoOutcome outcome, PythonError? error)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("endpoint", target.ToString());
+            if (error is not null)
+            {
+                writer.WriteString("error", error.Kind);
+                if (error.Errno is { } errno)
+                {
+                    writer.WriteNumber("errno", errno);
+                }
+                else
+                {
+                    writer.WriteNull("errno");
+                }
+                writer.WriteString("strerror", error.Strerror);
+            }
+            else
+            {
+                var socket = outcome.Socket!;
+                writer.WriteString("family", socket.Family);
+                writer.WriteString("type", socket.Type);
+                writer.WriteNumber("proto", socket.Proto);
+                writer.WriteString("local", socket.Local.ToString());
+                writer.WriteString("peer", socket.Peer?.ToString());
+                writer.WriteString("sent", Encoding.UTF8.GetString(payload));
+                writer.WriteString("received", Encoding.UTF8.GetString(outcome.Received));
+                writer.WriteStartArray("chunks");
+                foreach (var c in outcome.Chunks)
+                {
+                    writer.WriteStringValue(Encoding.UTF8.GetString(c));
+                }
+                writer.WriteEndArray();
+                writer.WriteNumber("rtt_ms", Math.Round(outcome.RttMs, 3));
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using Agent.Actors.Io;
+using Agent.Actors.Kernel;
+using Agent.Messages;
+using Agent.Messages.Io;
+
+namespace Agent.Clients;
+
+/// <summary>
+/// The client side of the seed echo programs as an actor: connect (stream) or connect a datagram
+/// socket, send the message, collect what comes back until it is all there (stream) or one datagram
+/// arrives, then close. Each chunk is passed to <c>onChunk</c> as it arrives.
+/// </summary>
+internal sealed class EchoClient : ReceiveActor, IWithTimers
+{
+    private readonly IActorRef _io;
+    private readonly Endpoint _endpoint;
+    private readonly byte[] _message;
+    private readonly int _chunk;
+    private readonly TimeSpan _timeout;
+    private readonly Action<byte[]> _onChunk;
+    private readonly TaskCompletionSource<EchoOutcome> _done;
+    private readonly List<byte[]> _chunks = [];
+    private readonly Stopwatch _clock = new();
+    private SocketInfo? _socket;
+    private IActorRef? _connection;
+    private int _received;
+    private double _rtt;
+
+    private EchoClient(IActorRef io, Endpoint endpoint, byte[] message, int chunk, TimeSpan timeout,
+        Action<byte[]> onChunk, TaskCompletionSource<EchoOutcome> done)
+    {
+        _io = io;
+        _endpoint = endpoint;
+        _message = message;
+        _chunk = chunk;
+        _timeout = timeout;
+        _onChunk = onChunk;
+        _done = done;
+        Receive<Tcp.Connected>(OnTcpConnected);
+        Receive<Tcp.Received>(r => OnData(r.Data.ToArray()));
+        Receive<Tcp.Closed>(_ => Complete(null));
+        Receive<Tcp.PeerClosed>(_ => Complete(_received < _message.Length ? new PythonError("ConnectionResetError", null, "peer closed before echoing everything") : null));
+        Receive<Tcp.ErrorClosed>(e => Complete(e.Cause));
+        Receive<Tcp.CommandFailed>(f => Complete(f.Cause));
+        Receive<Udp.Connected>(OnUdpConnected);
+        Receive<Udp.Received>(r =>
+        {
+            OnData(r.Data.ToArray());
+            Complete(null);
+        });
+        Receive<Udp.ErrorReceived>(e => Complete(e.Cause));
+        Receive<Udp.CommandFailed>(f => Complete(f.Cause));
+        Receive<TimedOut>(_ => Complete(OsErrors.TimedOut));
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Runs one exchange in <paramref name="system"/>.</summary>
+    public static Task<EchoOutcome> RunAsync(ActorSystem system, IActorRef io, Endpoint endpoint, byte[] message, int chunk,
+        TimeSpan timeout, Action<byte[]> onChunk)
+    {
+        var done = new TaskCompletionSource<EchoOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.ActorOf(Props.FromFactory(() => new EchoClient(io, endpoint, message, chunk, timeout, onChunk, done)), "echo-client");
+        return done.Task;
+    }
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        Timers.StartSingleTimer("timeout", new TimedOut(), _timeout);
+        if (_endpoint.IsStream)
+        {
+            _io.Tell(new Tcp.Connect(_endpoint, Options: new SocketOptions(ReadChunkSize: _chunk), Timeout: _timeout), Self);
+        }
+        else
+        {
+            _io.Tell(new Udp.Connect(_endpoint, Options: new SocketOptions(ReadChunkSize: Math.Max(_chunk, 65_536))), Self);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _connection?.Tell(_endpoint.IsStream ? Tcp.Abort.Instance : Udp.Unbind.Instance, ActorRefs.NoSender);
+        _done.TrySetResult(new EchoOutcome(_socket, _chunks, _rtt, OsErrors.TimedOut));
+    }
+
+    private void OnTcpConnected(Tcp.Connected connected)
+    {
+        _socket = connected.Socket;
+        _connection = Sender;
+        Sender.Tell(Tcp.Register.Instance, Self);
+        _clock.Start();
+        Sender.Tell(new Tcp.Write(_message), Self);
+        if (_message.Length == 0)
+        {
+            Sender.Tell(Tcp.Close.Instance, Self);
+        }
+    }
+
+    private void OnUdpConnected(Udp.Connected connected)
+    {
+        _socket = connected.Socket;
+        _connection = Sender;
+        _clock.Start();
+        Sender.Tell(new Udp.Send(_message), Self);
+    }
+
+    private void OnData(byte[] data)
+    {
+        if (_chunks.Count == 0)
+        {
+            _rtt = _clock.Elapsed.TotalMilliseconds;
+        }
+        _chunks.Add(data);
+        _received += data.Length;
+        _onChunk(data);
+        if (_endpoint.IsStream && _received >= _message.Length)
+        {
+            _connection?.Tell(Tcp.Close.Instance, Self);
+        }
+    }
+
+    private void Complete(PythonError? error)
+    {
+        if (_rtt == 0 && _chunks.Count > 0)
+        {
+            _rtt = _clock.Elapsed.TotalMilliseconds;
+        }
+        if (_endpoint.IsStream && error is null)
+        {
+            // Closed cleanly: nothing is left to abort.
+            _connection = null;
+        }
+        _done.TrySetResult(new EchoOutcome(_socket, _chunks, _rtt, error));
+        Context.Stop(Self);
+    }
+
+    private sealed record TimedOut;
+}
