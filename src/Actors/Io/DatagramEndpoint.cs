@@ -128,7 +128,12 @@ public sealed class DatagramEndpoint : ReceiveActor
         }
         catch (Exception e) when (e is SocketException or EndpointResolutionException)
         {
-            Fail(e is EndpointResolutionException r ? r.Error : OsErrors.FromException(e));
+            Fail(e switch
+            {
+                EndpointResolutionException r => r.Error,
+                _ when _endpoint.IsUnix => OsErrors.FromUnixException(e),
+                _ => OsErrors.FromException(e),
+            });
             return;
         }
         var info = SocketFactory.Describe(_socket, connected: _peer is not null);

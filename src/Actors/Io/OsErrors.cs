@@ -46,6 +46,14 @@ public static class OsErrors
     /// <summary>True for the errno values that mean "out of descriptors or socket memory": retry later.</summary>
     public static bool IsResourceExhaustion(int? errno) => errno is EMFILE or ENFILE or ENOBUFS;
 
+    /// <summary>
+    /// Like <see cref="FromException"/> for an AF_UNIX socket: .NET reports connect()'s ENOENT as
+    /// SocketError.AddressNotAvailable, whose errno is EADDRNOTAVAIL (99); a Unix path has no other
+    /// way to be unavailable, so it is Python's FileNotFoundError again.
+    /// </summary>
+    public static PythonError FromUnixException(Exception exception) =>
+        FromException(exception) is { Errno: 99 } ? FromErrno(2) : FromException(exception);
+
     /// <summary>Sorts every exception a socket call can throw into Python's words, in one place.</summary>
     public static PythonError FromException(Exception exception) => exception switch
     {

@@ -118,7 +118,12 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             Become(Connected);
             StartConnected();
         });
-        Receive<ConnectFailed>(f => FailConnect(f.Error is EndpointResolutionException r ? r.Error : OsErrors.FromException(f.Error)));
+        Receive<ConnectFailed>(f => FailConnect(f.Error switch
+        {
+            EndpointResolutionException r => r.Error,
+            _ when _connect!.Remote.IsUnix => OsErrors.FromUnixException(f.Error),
+            _ => OsErrors.FromException(f.Error),
+        }));
         Receive<ConnectTimedOut>(_ => FailConnect(OsErrors.TimedOut));
         Receive<Terminated>(_ => Context.Stop(Self));
     }

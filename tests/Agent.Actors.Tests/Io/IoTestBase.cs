@@ -1,0 +1,45 @@
+using Agent.Actors.Io;
+using Agent.Actors.Kernel;
+using Agent.Messages;
+using Agent.Messages.Io;
+using Xunit;
+
+namespace Agent.Actors.Tests.Io;
+
+/// <summary>Each test class owns an actor system with an IO manager, terminated after the class's tests.</summary>
+public abstract class IoTestBase : IAsyncLifetime
+{
+    protected ActorSystem System { get; private set; } = null!;
+
+    protected IActorRef Io { get; private set; } = null!;
+
+    protected virtual IoSettings Settings => IoSettings.Default;
+
+    public Task InitializeAsync()
+    {
+        System = ActorSystem.Create("io-" + GetType().Name.ToLowerInvariant());
+        Io = System.ActorOf(IoManager.Props(Settings), "io");
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await System.Terminate();
+
+    /// <summary>Connects a registered client to <paramref name="remote"/>.</summary>
+    protected async Task<(Probe Client, IActorRef Connection, Tcp.Connected Connected)> ConnectAsync(Endpoint remote)
+    {
+        var client = Probe.Create(System);
+        Io.Tell(new Tcp.Connect(remote), client.Ref);
+        var (connected, connection) = await client.ExpectAsync<Tcp.Connected>();
+        connection.Tell(Tcp.Register.Instance, client.Ref);
+        return (client, connection, connected);
+    }
+
+    /// <summary>Binds a stream listener with a probe as its handler.</summary>
+    protected async Task<(Probe Handler, IActorRef Listener, Endpoint Local)> BindAsync(Endpoint endpoint, SocketOptions? options = null)
+    {
+        var handler = Probe.Create(System);
+        Io.Tell(new Tcp.Bind(endpoint, Options: options), handler.Ref);
+        var (bound, listener) = await handler.ExpectAsync<Tcp.Bound>();
+        return (handler, listener, bound.LocalAddress);
+    }
+}
