@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Agent.Actors.Io;
+using Agent.Actors.Io.Echo;
+using Agent.Actors.Kernel;
+using Agent.Messages;
+using Agent.Messages.Io;
+using Xunit;
+
+namespace Agent.Actors.Tests.Io;
+
+public sealed class EchoServiceTests : IoTestBase
+{
+    private async Task<Endpoint> StartEchoAsync(string endpoint, int chunk = 65_536)
+    {
+        var observer = Probe.Create(System);
+        System.ActorOf(EchoService.Supervised(Io, Endpoint.Parse(endpoint), chunk, observer.Ref));
+        return (await observer.ExpectAsync<EchoServiceBound>()).Message.Socket.Local;
+    }
+
+    private static async Task<byte[]> EchoOnceAsync(Socket socket, byte[] payload)
+    {
+        await socket.SendAsync(payload);
+        var back = new byte[payload.Length];
+        var read = 0;
+        while (read < back.Length)
+        {
+            var n = await socket.ReceiveAsync(back.AsMemory(read));
+            Assert.NotEqual(0, n);
+            read += n;
+        }
+        return back;
+    }
+
+    private static async Task<Socket> ConnectRawAsync(Endpoint endpoint)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(await SocketFactory.ResolveAsync(endpoint));
+        return socket;
+    }
+
+    [Fact]
+    public async Task TcpEcho_16ByteChunks_EchoesTheSeedMessage()
+    {
+        var local = await StartEchoAsync("tcp:127.0.0.1:0", chunk: 16);
+        using var socket = await ConnectRawAsync(local);
+        var message = "This is the message.  It will be repeated."u8.ToArray();
+        Assert.Equal(message, await EchoOnceAsync(socket, message));
+    }
+
+    [Fact]
+    public async Task TcpEcho_PeerHalfCloses_EverythingEchoedBeforeTheClose()
+    {
+        var local = await StartEchoAsync("tcp:127.0.0.1:0", chunk: 16);
+        using var socket = await ConnectRawAsync(local);
+        var payload = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("half-close ", 500)));
+        await socket.SendAsync(payload);
+        socket.Shutdown(SocketShutdown.Send);
+        using var received = new MemoryStream();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = await socket.ReceiveAsync(buffer)) > 0)
+        {
+            received.Write(buffer, 0, n);
+        }
+        Assert.Equal(payload, received.ToArray());
+    }
+
+    [Fact]
+    public async Task UdpEcho_ReturnsTheDatagramToItsSender()
+    {
+        var local = await StartEchoAsync("udp:127.0.0.1:0");
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        await socket.SendToAsync("datagram"u8.ToArray(), await SocketFactory.ResolveAsync(local));
+        var buffer = new byte[100];
+        var n = await socket.ReceiveAsync(buffer);
+        Assert.Equal("datagram", Encoding.ASCII.GetString(buffer, 0, n));
+    }
+
+    [Fact]
+    public async Task PortTaken_ServiceRetriesWithBackoffAndBindsOnceFreed()
+    {
+        var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+        var observer = Probe.Create(System);
+        var supervisor = System.ActorOf(EchoService.Supervised(Io, Endpoint.Tcp("127.0.0.1", port), 1024, observer.Ref));
+        // The service fails to bind and is restarted with backoff: watch its restart count grow.
+        var restarts = 0;
+        for (var i = 0; i < 100 && restarts < 2; i++)
+        {
+            restarts = (await supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, TimeSpan.FromSeconds(5))).Count;
+            if (restarts < 2)
+            {
+                await observer.Ref.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(1));
+            }
+        }
+        Assert.Empty(observer.Drain());
+        taken.Dispose();
+        var (bound, _) = await observer.ExpectAsync<EchoServiceBound>(15);
+        Assert.Equal(port, bound.Socket.Local.Port);
+        using var socket = await ConnectRawAsync(bound.Socket.Local);
+        Assert.Equal("back"u8.ToArray(), await EchoOnceAsync(socket, "back"u8.ToArray()));
+    }
+
+    [Fact]
+    public async Task ClientResetMidStream_OnlyItsConnectionStops_HundredOthersKeepEchoing()
+    {
+        var local = await StartEchoAsync("tcp:127.0.0.1:0");
+        var others = new List<Socket>();
+        for (var i = 0; i < 100; i++)
+        {
+            others.Add(await ConnectRawAsync(local));
+        }
+        using (var rude = await ConnectRawAsync(local))
+        {
+            await rude.SendAsync(new byte[100_000]);
+            rude.LingerState = new LingerOption(true, 0);
+        }
+        // The reset reached the service; now every other connection still echoes, concurrently.
+        var results = await Task.WhenAll(others.Select((s, i) => EchoOnceAsync(s, Encoding.ASCII.GetBytes($"conn {i}"))));
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.Equal($"conn {i}", Encoding.ASCII.GetString(results[i]));
+        }
+        using var fresh = await ConnectRawAsync(local);
+        Assert.Equal("new"u8.ToArray(), await EchoOnceAsync(fresh, "new"u8.ToArray()));
+        others.ForEach(s => s.Dispose());
+    }
+
+    [Fact]
+    public async Task HandlerThatThrows_ClosesItsConnectionOnly()
+    {
+        var (server, _, local) = await BindAsync(Endpoint.Parse("tcp:127.0.0.1:0"));
+        var parent = System.ActorOf(Props.FromFactory(() => new ThrowingHandlerParent()));
+        using var victim = await ConnectRawAsync(local);
+        using var survivor = await ConnectRawAsync(local);
+        // Connection actors announce themselves concurrently: tell them apart by the client's port.
+        var (firstConnected, firstConn) = await server.ExpectAsync<Tcp.Connected>();
+        var (_, secondConn) = await server.ExpectAsync<Tcp.Connected>();
+        var victimPort = ((IPEndPoint)victim.LocalEndPoint!).Port;
+        var (victimConn, survivorConn) = firstConnected.RemoteAddress.Port == victimPort ? (firstConn, secondConn) : (secondConn, firstConn);
+        victimConn.Tell(Tcp.Register.Instance, await parent.Ask<IActorRef>("throwing", TimeSpan.FromSeconds(5)));
+        survivorConn.Tell(Tcp.Register.Instance, await parent.Ask<IActorRef>("echo", TimeSpan.FromSeconds(5)));
+        await victim.SendAsync("boom"u8.ToArray());
+        Assert.Equal(0, await victim.ReceiveAsync(new byte[16]));
+        Assert.Equal("fine"u8.ToArray(), await EchoOnceAsync(survivor, "fine"u8.ToArray()));
+    }
+
+    private sealed class ThrowingHandlerParent : ReceiveActor
+    {
+        public ThrowingHandlerParent()
+        {
+            Receive<string>(kind => Sender.Tell(kind == "throwing"
+                ? Context.ActorOf(Props.FromFactory(() => new ThrowingHandler()))
+                : Context.ActorOf(Props.FromFactory(() => new EchoingHandler()))));
+        }
+
+        protected internal override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.StoppingStrategy;
+    }
+
+    private sealed class ThrowingHandler : ReceiveActor
+    {
+        public ThrowingHandler() => Receive<Tcp.Received>(_ => throw new InvalidOperationException("handler bug"));
+    }
+
+    private sealed class EchoingHandler : ReceiveActor
+    {
+        public EchoingHandler() => Receive<Tcp.Received>(r => Sender.Tell(new Tcp.Write(r.Data), Self));
+    }
+}

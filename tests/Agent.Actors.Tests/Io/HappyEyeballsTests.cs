@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using Agent.Actors.Io;
+using Agent.Messages.Io;
+using Xunit;
+
+namespace Agent.Actors.Tests.Io;
+
+public sealed class HappyEyeballsTests : IoTestBase
+{
+    private sealed class FixedResolver(params IPAddress[] addresses) : IAddressResolver
+    {
+        public Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<IPAddress>>(addresses);
+    }
+
+    [Fact]
+    public void Interleave_AlternatesFamiliesStartingWithTheFirst()
+    {
+        var v6a = IPAddress.Parse("::1");
+        var v6b = IPAddress.Parse("::2");
+        var v4a = IPAddress.Parse("127.0.0.1");
+        var v4b = IPAddress.Parse("127.0.0.2");
+        Assert.Equal([v6a, v4a, v6b, v4b], HappyEyeballs.Interleave([v6a, v6b, v4a, v4b]));
+        Assert.Equal([v4a, v6a, v4b], HappyEyeballs.Interleave([v4a, v4b, v6a]));
+    }
+
+    [Fact]
+    public async Task Race_UnresponsiveFirstCandidate_SecondStartsAfterTheDelayAndWins()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var silent = IPAddress.Parse("::1");
+        var result = await HappyEyeballs.RaceAsync([silent, IPAddress.Loopback], port, TimeSpan.FromMilliseconds(50),
+            async (target, token) =>
+            {
+                if (target.Address.Equals(silent))
+                {
+                    // An unresponsive host: nothing happens until the race cancels the attempt.
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+                return await HappyEyeballs.ConnectOneAsync(target, null, token);
+            }, CancellationToken.None);
+        using var winner = result.Socket;
+        Assert.NotNull(winner);
+        Assert.Equal(IPAddress.Loopback, ((IPEndPoint)winner.RemoteEndPoint!).Address);
+        Assert.Equal(["cancelled", "connected"], result.Attempts.Select(a => a.Outcome));
+        Assert.True(result.Attempts[1].StartedMs >= 50, $"second attempt started at {result.Attempts[1].StartedMs} ms");
+    }
+
+    [Fact]
+    public async Task CreateConnection_RefusedV6ThenListeningV4_ReportsBothAttempts()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var io = System.ActorOf(IoManager.Props(resolver: new FixedResolver(IPAddress.IPv6Loopback, IPAddress.Loopback)));
+        var client = Probe.Create(System);
+        io.Tell(new Tcp.CreateConnection("localhost", port, TimeSpan.FromSeconds(5)), client.Ref);
+        var (connected, connection) = await client.ExpectAsync<Tcp.Connected>();
+        Assert.Equal("AF_INET", connected.Socket.Family);
+        Assert.Equal($"tcp:127.0.0.1:{port}", connected.RemoteAddress.ToString());
+        Assert.Equal(2, connected.Attempts!.Count);
+        Assert.Equal("ConnectionRefusedError: [Errno 111] Connection refused", connected.Attempts[0].Outcome);
+        Assert.Equal("connected", connected.Attempts[1].Outcome);
+        connection.Tell(Tcp.Register.Instance, client.Ref);
+        connection.Tell(Tcp.Close.Instance, client.Ref);
+        await client.ExpectAsync<Tcp.Closed>();
+    }
+
+    [Fact]
+    public async Task CreateConnection_AllRefused_IsCommandFailedWithEveryAttempt()
+    {
+        using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)holder.LocalEndPoint!).Port;
+        var io = System.ActorOf(IoManager.Props(resolver: new FixedResolver(IPAddress.Loopback)));
+        var client = Probe.Create(System);
+        var command = new Tcp.CreateConnection("localhost", port);
+        io.Tell(command, client.Ref);
+        var (failed, _) = await client.ExpectAsync<Tcp.CommandFailed>();
+        Assert.Equal(command, failed.Cmd);
+        Assert.Equal("ConnectionRefusedError: [Errno 111] Connection refused", failed.Cause.ToString());
+        Assert.Single(failed.Attempts!);
+    }
+}
