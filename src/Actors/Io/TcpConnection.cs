@@ -208,8 +208,10 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         {
             if (t.ActorRef.Equals(_handler))
             {
-                // Nobody is left to tell; close quietly.
+                // Nobody is left to tell; close quietly but gracefully (FIN, not the RST that disposing
+                // a socket with a pending read can cause).
                 _finished = true;
+                ShutdownQuietly();
                 Context.Stop(Self);
             }
         });
@@ -500,14 +502,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         }
         else
         {
-            try
-            {
-                _socket?.Shutdown(SocketShutdown.Both);
-            }
-            catch (SocketException)
-            {
-                // The peer is gone already; close anyway.
-            }
+            ShutdownQuietly();
         }
         _socket?.Dispose();
         var cause = closed is Tcp.ErrorClosed error ? error.Cause : OsErrors.FromErrno(9);
@@ -518,6 +513,18 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             commander.Tell(closed, Self);
         }
         Context.Stop(Self);
+    }
+
+    private void ShutdownQuietly()
+    {
+        try
+        {
+            _socket?.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // The peer is gone already; close anyway.
+        }
     }
 
     private void FailQueuedWrites(PythonError cause)
