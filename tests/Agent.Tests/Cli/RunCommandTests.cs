@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Agent.Tests.Testbeds;
+using Xunit;
+
+namespace Agent.Tests.Cli;
+
+public sealed partial class RunCommandTests
+{
+    [GeneratedRegex(@"^listening (tcp|udp|unix|unix-dgram) (.+)$")]
+    private static partial Regex Listening();
+
+    private static int PortOf(string line) => int.Parse(line[(line.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Run_EchoEndpoints_PrintsOneLinePerServiceAndStopsCleanlyOnSigterm()
+    {
+        using var dir = new TempDirectory();
+        await using var node = AgentProcess.StartAgent(dir.Path, "run",
+            "--echo", "tcp:127.0.0.1:0", "--echo", "udp:127.0.0.1:0", "--echo", "unix:./uds_socket", "--echo", "unix-dgram:./uds_dgram");
+        var lines = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            lines.Add(await node.ExpectLineAsync(l => Listening().IsMatch(l)));
+        }
+        Assert.Contains("listening unix ./uds_socket", lines);
+        Assert.Contains("listening unix-dgram ./uds_dgram", lines);
+        Assert.Contains(lines, l => l.StartsWith("listening tcp 127.0.0.1:", StringComparison.Ordinal) && PortOf(l) > 0);
+        Assert.Contains(lines, l => l.StartsWith("listening udp 127.0.0.1:", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "uds_socket")));
+
+        var tcp = lines.Single(l => l.StartsWith("listening tcp", StringComparison.Ordinal));
+        var echo = await AgentProcess.RunAgentAsync(dir.Path, "echo", $"tcp:127.0.0.1:{PortOf(tcp)}");
+        Assert.Equal(0, echo.ExitCode);
+        Assert.Equal(["connecting to " + $"tcp:127.0.0.1:{PortOf(tcp)}", .. Seeds.StreamTranscript], echo.Stdout.TrimEnd().Split('\n'));
+        var dgram = await AgentProcess.RunAgentAsync(dir.Path, "echo", "unix-dgram:./uds_dgram", "--json");
+        Assert.Equal(0, dgram.ExitCode);
+        Assert.Contains("\"type\":\"SOCK_DGRAM\"", dgram.Stdout, StringComparison.Ordinal);
+
+        node.Terminate();
+        Assert.Equal(0, await node.WaitForExitAsync());
+        Assert.False(File.Exists(Path.Combine(dir.Path, "uds_socket")));
+        Assert.False(File.Exists(Path.Combine(dir.Path, "uds_dgram")));
+    }
+
+    [Fact]
+    public async Task Run_RegularFileAtUnixPath_ExitsOneNamingThePathAndLeavesTheFile()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "uds_socket");
+        await File.WriteAllTextAsync(path, "not a socket");
+        var (code, _, stderr) = await AgentProcess.RunAgentAsync(dir.Path, "run", "--echo", "unix:./uds_socket");
+        Assert.Equal(1, code);
+        Assert.Contains("./uds_socket", stderr, StringComparison.Ordinal);
+        Assert.Contains("not a socket", stderr, StringComparison.Ordinal);
+        Assert.Equal("not a socket", await File.ReadAllTextAsync(path));
+    }
+
+    [Fact]
+    public async Task Run_StaleSocketNode_IsRemovedAndServed()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "uds_socket");
+        using (var old = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            // .NET unlinks what it bound on dispose; the rename leaves a stale node behind, as a crashed server would.
+            old.Bind(new UnixDomainSocketEndPoint(path + ".tmp"));
+            File.Move(path + ".tmp", path);
+        }
+        await using var node = AgentProcess.StartAgent(dir.Path, "run", "--echo", "unix:./uds_socket");
+        await node.ExpectLineAsync(l => l == "listening unix ./uds_socket");
+        var echo = await AgentProcess.RunAgentAsync(dir.Path, "echo", "unix:./uds_socket");
+        Assert.Equal(0, echo.ExitCode);
+        node.Terminate();
+        Assert.Equal(0, await node.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task Run_PortInUse_KeepsRunningAndBindsOnceFreed()
+    {
+        using var dir = new TempDirectory();
+        var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+        await using var node = AgentProcess.StartAgent(dir.Path, "run", "--echo", $"tcp:127.0.0.1:{port}", "--echo", "udp:127.0.0.1:0");
+        // The UDP service binds at once: the node runs although the TCP port is taken.
+        await node.ExpectLineAsync(l => l.StartsWith("listening udp", StringComparison.Ordinal));
+        taken.Dispose();
+        Assert.Equal($"listening tcp 127.0.0.1:{port}", await node.ExpectLineAsync(l => l.StartsWith("listening tcp", StringComparison.Ordinal), 30));
+        Assert.Contains("Address already in use", node.Stderr, StringComparison.Ordinal);
+        node.Terminate();
+        Assert.Equal(0, await node.WaitForExitAsync());
+    }
+
+    [Theory]
+    [InlineData("run", "--echo", "tcp:127.0.0.1:70000")]
+    [InlineData("run", "--echo", "tcp:nowhere")]
+    [InlineData("run", "--echo", "unix:./no/such/dir/s")]
+    [InlineData("echo", "bogus:1")]
+    [InlineData("echo", "tcp:127.0.0.1:99999")]
+    [InlineData("echo", "unix:./no/such/dir/s")]
+    [InlineData("connect", "127.0.0.1", "70000")]
+    public async Task BadInput_ExitsTwoWithAMessage(params string[] args)
+    {
+        using var dir = new TempDirectory();
+        var (code, _, stderr) = await AgentProcess.RunAgentAsync(dir.Path, args);
+        Assert.Equal(2, code);
+        Assert.StartsWith("agent: ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Echo_PayloadTooLargeForUdp_ExitsTwo()
+    {
+        using var dir = new TempDirectory();
+        var (code, _, stderr) = await AgentProcess.RunAgentAsync(dir.Path, "echo", "udp:127.0.0.1:9", new string('x', 65_508));
+        Assert.Equal(2, code);
+        Assert.Contains("payload too large", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Echo_Refused_ExitsOneWithPythonWordsInJson()
+    {
+        using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)holder.LocalEndPoint!).Port;
+        using var dir = new TempDirectory();
+        var (code, stdout, _) = await AgentProcess.RunAgentAsync(dir.Path, "echo", $"tcp:127.0.0.1:{port}", "--json");
+        Assert.Equal(1, code);
+        Assert.Equal($"{{\"endpoint\":\"tcp:127.0.0.1:{port}\",\"error\":\"ConnectionRefusedError\",\"errno\":111,\"strerror\":\"Connection refused\"}}", stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Connect_ListeningPort_PrintsTheEasyClientLinesAndAttempts()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var dir = new TempDirectory();
+        var (code, stdout, _) = await AgentProcess.RunAgentAsync(dir.Path, "connect", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(0, code);
+        var lines = stdout.Split('\n');
+        Assert.Equal(["Family  : AF_INET", "Type    : SOCK_STREAM", "Protocol: IPPROTO_TCP"], lines[..3]);
+        Assert.Contains(lines, l => l.StartsWith($"attempt tcp:127.0.0.1:{port} at +", StringComparison.Ordinal) && l.Contains(": connected", StringComparison.Ordinal));
+    }
+}

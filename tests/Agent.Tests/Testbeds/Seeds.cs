@@ -1,0 +1,152 @@
+namespace Agent.Tests.Testbeds;
+
+/// <summary>
+/// The PyMOTW echo programs from ../shared/seeds, verbatim except that the address comes from argv
+/// (so tests can use a free port or a temp path) and servers print the port they got.
+/// </summary>
+public static class Seeds
+{
+    public const string Message = "This is the message.  It will be repeated.";
+
+    public const string TcpClient = """
+        import socket
+        import sys
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        server_address = ('localhost', int(sys.argv[1]))
+        print('connecting to {} port {}'.format(*server_address))
+        sock.connect(server_address)
+        try:
+            message = b'This is the message.  It will be repeated.'
+            print('sending {!r}'.format(message))
+            sock.sendall(message)
+            amount_received = 0
+            amount_expected = len(message)
+            while amount_received < amount_expected:
+                data = sock.recv(16)
+                amount_received += len(data)
+                print('received {!r}'.format(data))
+        finally:
+            print('closing socket')
+            sock.close()
+        """;
+
+    public const string UdsClient = """
+        import socket
+        import sys
+
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server_address = sys.argv[1]
+        print('connecting to {}'.format(server_address))
+        try:
+            sock.connect(server_address)
+        except socket.error as msg:
+            print(msg)
+            sys.exit(1)
+        try:
+            message = b'This is the message.  It will be repeated.'
+            print('sending {!r}'.format(message))
+            sock.sendall(message)
+            amount_received = 0
+            amount_expected = len(message)
+            while amount_received < amount_expected:
+                data = sock.recv(16)
+                amount_received += len(data)
+                print('received {!r}'.format(data))
+        finally:
+            print('closing socket')
+            sock.close()
+        """;
+
+    public const string UdpClient = """
+        import socket
+        import sys
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        server_address = ('localhost', int(sys.argv[1]))
+        message = b'This is the message.  It will be repeated.'
+        try:
+            print('sending {!r}'.format(message))
+            sent = sock.sendto(message, server_address)
+            print('waiting to receive')
+            data, server = sock.recvfrom(4096)
+            print('received {!r}'.format(data))
+        finally:
+            print('closing socket')
+            sock.close()
+        """;
+
+    public const string TcpServer = """
+        import socket
+        import sys
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        server_address = ('localhost', 0)
+        sock.bind(server_address)
+        print('bound to port {}'.format(sock.getsockname()[1]), flush=True)
+        sock.listen(1)
+        while True:
+            connection, client_address = sock.accept()
+            try:
+                while True:
+                    data = connection.recv(16)
+                    if data:
+                        connection.sendall(data)
+                    else:
+                        break
+            finally:
+                connection.close()
+        """;
+
+    public const string UdpServer = """
+        import socket
+        import sys
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        server_address = ('localhost', 0)
+        sock.bind(server_address)
+        print('bound to port {}'.format(sock.getsockname()[1]), flush=True)
+        while True:
+            data, address = sock.recvfrom(4096)
+            if data:
+                sent = sock.sendto(data, address)
+        """;
+
+    public const string UdsServer = """
+        import socket
+        import sys
+        import os
+
+        server_address = sys.argv[1]
+        try:
+            os.unlink(server_address)
+        except OSError:
+            if os.path.exists(server_address):
+                raise
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.bind(server_address)
+        sock.listen(1)
+        print('bound to {}'.format(server_address), flush=True)
+        while True:
+            connection, client_address = sock.accept()
+            try:
+                while True:
+                    data = connection.recv(16)
+                    if data:
+                        connection.sendall(data)
+                    else:
+                        break
+            finally:
+                connection.close()
+        """;
+
+    /// <summary>The seed client's transcript after its first line.</summary>
+    public static readonly string[] StreamTranscript =
+    [
+        "sending b'This is the message.  It will be repeated.'",
+        "received b'This is the mess'",
+        "received b'age.  It will be'",
+        "received b' repeated.'",
+        "closing socket",
+    ];
+}
