@@ -60,8 +60,10 @@ public sealed class EchoService : ReceiveActor
     /// <inheritdoc />
     protected internal override void PreStart()
     {
-        var options = new SocketOptions(ReadChunkSize: _chunk);
-        _io.Tell(_endpoint.IsStream ? new Tcp.Bind(_endpoint, Options: options) : new Udp.Bind(_endpoint, options), Self);
+        // The chunk applies to streams; a datagram is read whole (a smaller recvfrom would truncate it).
+        _io.Tell(_endpoint.IsStream
+            ? new Tcp.Bind(_endpoint, Options: new SocketOptions(ReadChunkSize: _chunk))
+            : new Udp.Bind(_endpoint, new SocketOptions(ReadChunkSize: 65_536)), Self);
     }
 
     /// <inheritdoc />

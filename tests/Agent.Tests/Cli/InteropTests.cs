@@ -1,0 +1,112 @@
+using Agent.Tests.Testbeds;
+using Xunit;
+
+namespace Agent.Tests.Cli;
+
+/// <summary>Agent's services against the seed documents' Python clients, socat and ncat; Agent's echo against the seed's Python servers.</summary>
+public sealed class InteropTests
+{
+    private static int PortOf(string line) => int.Parse(line[(line.LastIndexOfAny([':', ' ']) + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<(AgentProcess Node, int TcpPort, int UdpPort)> StartNodeAsync(TempDirectory dir)
+    {
+        var node = AgentProcess.StartAgent(dir.Path, "run", "--chunk", "16",
+            "--echo", "tcp:127.0.0.1:0", "--echo", "udp:127.0.0.1:0", "--echo", "unix:./uds_socket");
+        int tcp = 0, udp = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            var line = await node.ExpectLineAsync(l => l.StartsWith("listening ", StringComparison.Ordinal));
+            if (line.StartsWith("listening tcp", StringComparison.Ordinal))
+            {
+                tcp = PortOf(line);
+            }
+            else if (line.StartsWith("listening udp", StringComparison.Ordinal))
+            {
+                udp = PortOf(line);
+            }
+        }
+        return (node, tcp, udp);
+    }
+
+    private static string[] Lines(string text) => text.TrimEnd().Split('\n');
+
+    [TestbedFact("python3")]
+    public async Task SeedPythonClients_AgainstAgentServices_PrintTheSeedTranscripts()
+    {
+        using var dir = new TempDirectory();
+        var (node, tcp, udp) = await StartNodeAsync(dir);
+        await using (node)
+        {
+            var python = Testbed.Tool("python3");
+            var tcpRun = await AgentProcess.RunAsync(python, dir.Path, ["-c", Seeds.TcpClient, tcp.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            Assert.Equal(0, tcpRun.ExitCode);
+            Assert.Equal([$"connecting to localhost port {tcp}", .. Seeds.StreamTranscript], Lines(tcpRun.Stdout));
+
+            var udsRun = await AgentProcess.RunAsync(python, dir.Path, ["-c", Seeds.UdsClient, "./uds_socket"]);
+            Assert.Equal(0, udsRun.ExitCode);
+            Assert.Equal(["connecting to ./uds_socket", .. Seeds.StreamTranscript], Lines(udsRun.Stdout));
+
+            var udpRun = await AgentProcess.RunAsync(python, dir.Path, ["-c", Seeds.UdpClient, udp.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            Assert.Equal(0, udpRun.ExitCode);
+            Assert.Equal(
+                ["sending b'This is the message.  It will be repeated.'", "waiting to receive",
+                 "received b'This is the message.  It will be repeated.'", "closing socket"],
+                Lines(udpRun.Stdout));
+            node.Terminate();
+            Assert.Equal(0, await node.WaitForExitAsync());
+        }
+    }
+
+    [TestbedFact("python3")]
+    public async Task AgentEcho_AgainstSeedPythonServers_ExitsZeroWithTheSeedTranscript()
+    {
+        using var dir = new TempDirectory();
+        var python = Testbed.Tool("python3");
+        await using (var server = AgentProcess.Start(python, dir.Path, ["-u", "-c", Seeds.TcpServer]))
+        {
+            var port = PortOf(await server.ExpectLineAsync(l => l.StartsWith("bound to port", StringComparison.Ordinal)));
+            var run = await AgentProcess.RunAgentAsync(dir.Path, "echo", $"tcp:localhost:{port}");
+            Assert.Equal(0, run.ExitCode);
+            Assert.Equal([$"connecting to tcp:localhost:{port}", .. Seeds.StreamTranscript], Lines(run.Stdout));
+        }
+        await using (var server = AgentProcess.Start(python, dir.Path, ["-u", "-c", Seeds.UdpServer]))
+        {
+            var port = PortOf(await server.ExpectLineAsync(l => l.StartsWith("bound to port", StringComparison.Ordinal)));
+            var run = await AgentProcess.RunAgentAsync(dir.Path, "echo", $"udp:127.0.0.1:{port}", "--json");
+            Assert.Equal(0, run.ExitCode);
+            Assert.Contains($"\"peer\":\"udp:127.0.0.1:{port}\"", run.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"\"received\":\"{Seeds.Message}\"", run.Stdout, StringComparison.Ordinal);
+        }
+        await using (var server = AgentProcess.Start(python, dir.Path, ["-u", "-c", Seeds.UdsServer, "./py_socket"]))
+        {
+            await server.ExpectLineAsync(l => l == "bound to ./py_socket");
+            var run = await AgentProcess.RunAgentAsync(dir.Path, "echo", "unix:./py_socket");
+            Assert.Equal(0, run.ExitCode);
+            Assert.Equal(["connecting to unix:./py_socket", .. Seeds.StreamTranscript], Lines(run.Stdout));
+        }
+    }
+
+    [TestbedFact("socat", "ncat")]
+    public async Task SocatAndNcat_AgainstAgentServices_GetEveryByteBack()
+    {
+        using var dir = new TempDirectory();
+        var (node, tcp, udp) = await StartNodeAsync(dir);
+        await using (node)
+        {
+            var socat = Testbed.Tool("socat");
+            var ncat = Testbed.Tool("ncat");
+            var payload = string.Concat(Enumerable.Range(0, 2000).Select(i => $"line {i}\n"));
+            // socat and ncat half-close after stdin's end: the echo must still return everything first.
+            var viaSocat = await AgentProcess.RunAsync(socat, dir.Path, ["-t", "5", "-", $"TCP:127.0.0.1:{tcp}"], payload);
+            Assert.Equal(payload, viaSocat.Stdout);
+            var viaNcat = await AgentProcess.RunAsync(ncat, dir.Path, ["127.0.0.1", tcp.ToString(System.Globalization.CultureInfo.InvariantCulture)], payload);
+            Assert.Equal(payload, viaNcat.Stdout);
+            var viaUnix = await AgentProcess.RunAsync(socat, dir.Path, ["-t", "5", "-", "UNIX-CONNECT:./uds_socket"], payload);
+            Assert.Equal(payload, viaUnix.Stdout);
+            var viaUdp = await AgentProcess.RunAsync(socat, dir.Path, ["-t", "2", "-", $"UDP:127.0.0.1:{udp}"], "one datagram\n");
+            Assert.Equal("one datagram\n", viaUdp.Stdout);
+            node.Terminate();
+            Assert.Equal(0, await node.WaitForExitAsync());
+        }
+    }
+}
