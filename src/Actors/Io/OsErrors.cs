@@ -59,6 +59,9 @@ public static class OsErrors
     {
         // On Linux NativeErrorCode is the raw errno; SocketErrorCode is a Windows-shaped translation of it.
         SocketException e when e.SocketErrorCode == SocketError.TimedOut && e.NativeErrorCode == 0 => TimedOut,
+        // .NET folds EMFILE and ENFILE into SocketError.TooManyOpenSockets and reports it as ENFILE (23);
+        // a per-process limit is by far the likelier cause, and is what Python would report.
+        SocketException { NativeErrorCode: ENFILE } => FromErrno(EMFILE),
         SocketException e => FromErrno(e.NativeErrorCode),
         OperationCanceledException or TimeoutException => TimedOut,
         UnauthorizedAccessException => FromErrno(EACCES),

@@ -51,6 +51,7 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
     protected internal override void PreStart()
     {
         _self = new SelfMailbox(Self);
+        DescriptorReserve.TryAcquire();
         Context.Watch(_handler);
         _ = ResolveAsync(_bind.Endpoint, _self);
     }
@@ -146,6 +147,14 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
         {
             return;
         }
+        if (_exhaustedFailures > 0 && !DescriptorReserve.TryAcquire())
+        {
+            // Still out of descriptors: stay paused rather than let connections take the reserve.
+            _exhaustedFailures++;
+            Timers.StartSingleTimer("resume-accept", ResumeAccepting.Instance, _backoff);
+            _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _settings.AcceptBackoffMax.Ticks));
+            return;
+        }
         _acceptPending = true;
         _ = AcceptAsync(_socket, _self);
     }
@@ -201,6 +210,10 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
             // ECONNABORTED, EINTR: that client is gone; the next one is fine.
             Accept();
             return;
+        }
+        if (OsErrors.IsResourceExhaustion(cause.Errno))
+        {
+            DescriptorReserve.Release();
         }
         if (_exhaustedFailures++ == 0)
         {

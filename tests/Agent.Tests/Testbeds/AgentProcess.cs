@@ -13,6 +13,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>();
+    private readonly Channel<string> _stderrLines = Channel.CreateUnbounded<string>();
     private readonly StringBuilder _stderr = new();
     private readonly StringBuilder _allStdout = new();
 
@@ -40,6 +41,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
                 {
                     _stderr.AppendLine(e.Data);
                 }
+                _stderrLines.Writer.TryWrite(e.Data);
             }
         };
         process.BeginOutputReadLine();
@@ -139,6 +141,27 @@ public sealed partial class AgentProcess : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
             throw new Xunit.Sdk.XunitException($"no matching line within {Testbed.Dilated(seconds)}; stdout:\n{Stdout}\nstderr:\n{Stderr}");
+        }
+    }
+
+    /// <summary>The next stderr line containing <paramref name="text"/>, within <paramref name="seconds"/> (dilated).</summary>
+    public async Task<string> ExpectStderrAsync(string text, double seconds = 20)
+    {
+        using var cancel = new CancellationTokenSource(Testbed.Dilated(seconds));
+        try
+        {
+            while (true)
+            {
+                var line = await _stderrLines.Reader.ReadAsync(cancel.Token);
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException($"no stderr line with '{text}' within {Testbed.Dilated(seconds)}; stderr:\n{Stderr}");
         }
     }
 

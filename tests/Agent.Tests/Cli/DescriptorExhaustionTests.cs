@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Sockets;
+using Agent.Tests.Testbeds;
+using Xunit;
+
+namespace Agent.Tests.Cli;
+
+public sealed class DescriptorExhaustionTests
+{
+    [TestbedFact("bash")]
+    public async Task Listener_UnderLowUlimit_BacksOffOnceAndRecoversWhenDescriptorsFree()
+    {
+        using var dir = new TempDirectory();
+        var command = $"ulimit -n 128 && exec \"{AgentProcess.DotnetHost}\" \"{AgentProcess.AgentDll}\" run --echo tcp:127.0.0.1:0";
+        await using var node = AgentProcess.Start(Testbed.Tool("bash"), dir.Path, ["-c", command]);
+        var line = await node.ExpectLineAsync(l => l.StartsWith("listening tcp", StringComparison.Ordinal));
+        var endpoint = new IPEndPoint(IPAddress.Loopback, int.Parse(line[(line.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
+        // More clients than the node has descriptors: the kernel completes the handshakes (backlog),
+        // the node's accept fails with EMFILE.
+        var clients = new List<Socket>();
+        for (var i = 0; i < 120; i++)
+        {
+            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(endpoint);
+            clients.Add(client);
+        }
+        var warning = await node.ExpectStderrAsync("Too many open files");
+        Assert.Contains("backing off", warning, StringComparison.Ordinal);
+
+        clients.ForEach(c => c.Dispose());
+        await node.ExpectStderrAsync("again after");
+        Assert.Single(node.Stderr.Split('\n'), l => l.Contains("backing off", StringComparison.Ordinal));
+
+        using var fresh = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await fresh.ConnectAsync(endpoint);
+        await fresh.SendAsync("alive"u8.ToArray());
+        var buffer = new byte[5];
+        var read = 0;
+        while (read < 5)
+        {
+            var n = await fresh.ReceiveAsync(buffer.AsMemory(read));
+            Assert.NotEqual(0, n);
+            read += n;
+        }
+        Assert.Equal("alive"u8.ToArray(), buffer);
+        node.Terminate();
+        Assert.Equal(0, await node.WaitForExitAsync());
+    }
+}
