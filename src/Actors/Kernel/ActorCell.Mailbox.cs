@@ -185,8 +185,8 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             case Suspend:
                 SuspendSelfAndChildren();
                 break;
-            case Resume:
-                ResumeSelfAndChildren();
+            case Resume resume:
+                ResumeSelfAndChildren(resume.CausedByFailure is not null);
                 break;
             case Recreate recreate:
                 DoRecreate(recreate.Cause);
@@ -229,7 +229,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             {
                 ReceiveMessage(message);
             }
-            if (_x is not null && message is not INotInfluenceReceiveTimeout)
+            if (_x is not null && (message is not INotInfluenceReceiveTimeout || message is Kernel.ReceiveTimeout))
             {
                 RestartReceiveTimeout();
             }
