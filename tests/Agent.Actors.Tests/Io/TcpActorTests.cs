@@ -187,4 +187,81 @@ public sealed class TcpActorTests : IAsyncLifetime
         var (received, _) = await handler2.ExpectAsync<Tcp.Received>();
         Assert.Equal("still here", Encoding.ASCII.GetString(received.Data.Span));
     }
+
+    [Fact]
+    public async Task Connect_ToFullBacklog_TimesOutWithPythonTimeoutError()
+    {
+        // A listener whose accept queue is full drops new SYNs: the connect neither succeeds nor fails.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen(0);
+        // Linux queues backlog + 1 connections: one filler fills a backlog of 0.
+        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await filler.ConnectAsync(listener.LocalEndPoint!);
+        var client = Probe.Create(_system);
+        var connect = new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint), Timeout: TimeSpan.FromMilliseconds(300));
+        _io.Tell(connect, client.Ref);
+        var (failed, _) = await client.ExpectAsync<Tcp.CommandFailed>();
+        Assert.Equal("TimeoutError: timed out", failed.Cause.ToString());
+    }
+
+    [Fact]
+    public async Task IdleTimeout_NoTrafficEitherWay_ClosesWithTimeoutError()
+    {
+        var (server, _, local) = await BindAsync(options: new SocketOptions(IdleTimeout: TimeSpan.FromMilliseconds(200)));
+        var client = Probe.Create(_system);
+        _io.Tell(new Tcp.Connect(local), client.Ref);
+        var (_, clientConn) = await client.ExpectAsync<Tcp.Connected>();
+        clientConn.Tell(Tcp.Register.Instance, client.Ref);
+        var (_, serverConn) = await server.ExpectAsync<Tcp.Connected>();
+        serverConn.Tell(Tcp.Register.Instance, server.Ref);
+        var (closed, _) = await server.ExpectAsync<Tcp.ErrorClosed>();
+        Assert.Equal("TimeoutError: timed out", closed.Cause.ToString());
+        await client.ExpectAsync<Tcp.ConnectionClosed>();
+    }
+
+    [Theory]
+    [InlineData("close")]
+    [InlineData("confirmed")]
+    [InlineData("abort")]
+    public async Task EveryCloseKind_ReachesEachHandlerExactlyOnce(string kind)
+    {
+        var (server, _, local) = await BindAsync();
+        var client = Probe.Create(_system);
+        _io.Tell(new Tcp.Connect(local), client.Ref);
+        var (_, conn) = await client.ExpectAsync<Tcp.Connected>();
+        conn.Tell(Tcp.Register.Instance, client.Ref);
+        var (_, serverConn) = await server.ExpectAsync<Tcp.Connected>();
+        serverConn.Tell(new Tcp.Register(KeepOpenOnPeerClosed: kind == "confirmed"), server.Ref);
+        Tcp.Command closer = kind switch
+        {
+            "close" => Tcp.Close.Instance,
+            "confirmed" => Tcp.ConfirmedClose.Instance,
+            _ => Tcp.Abort.Instance,
+        };
+        conn.Tell(closer, client.Ref);
+        conn.Tell(closer, client.Ref);
+        switch (kind)
+        {
+            case "close":
+                await client.ExpectAsync<Tcp.Closed>();
+                await server.ExpectAsync<Tcp.PeerClosed>();
+                break;
+            case "confirmed":
+                // The duplicate is answered (EALREADY), not swallowed; the close event comes once, when the peer closes.
+                Assert.Equal(114, (await client.ExpectAsync<Tcp.CommandFailed>()).Message.Cause.Errno);
+                await server.ExpectAsync<Tcp.PeerShutdown>();
+                serverConn.Tell(Tcp.Close.Instance, server.Ref);
+                await server.ExpectAsync<Tcp.Closed>();
+                await client.ExpectAsync<Tcp.ConfirmedClosed>();
+                break;
+            default:
+                await client.ExpectAsync<Tcp.Aborted>();
+                await server.ExpectAsync<Tcp.ErrorClosed>();
+                break;
+        }
+        // Both connection actors have stopped: nothing more can arrive from them.
+        Assert.Empty(client.Drain());
+        Assert.Empty(server.Drain());
+    }
 }
