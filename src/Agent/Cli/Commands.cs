@@ -8,5 +8,8 @@ internal static class Commands
     public static IEnumerable<Command> All()
     {
         yield return RunCommand.Create();
+        yield return ResolveCommand.Create();
+        yield return LookupCommand.Create();
+        yield return AddrCommand.Create();
     }
 }
