@@ -14,12 +14,20 @@ public static class Program
         switch (args)
         {
             case ["parity", var callsFile]:
-                var calls = JsonNode.Parse(await File.ReadAllTextAsync(callsFile))!.AsArray();
-                Console.WriteLine(ParityCalls.RunAll(calls).ToJsonString());
+                Console.WriteLine(ParityCalls.RunAll(await ReadCalls(callsFile)).ToJsonString());
+                return 0;
+            case ["parity-actors", var callsFile]:
+                Console.WriteLine((await BedScenarios.ParityThroughActorsAsync(await ReadCalls(callsFile))).ToJsonString());
+                return 0;
+            case ["blackhole-timeout", var ms]:
+                var timeout = TimeSpan.FromMilliseconds(double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture));
+                Console.WriteLine((await BedScenarios.BlackholeTimeoutAsync(timeout)).ToJsonString());
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: Agent.Actors.Tests.dll parity CALLS.json");
+                await Console.Error.WriteLineAsync("usage: Agent.Actors.Tests.dll parity|parity-actors CALLS.json | blackhole-timeout MS");
                 return 2;
         }
     }
+
+    private static async Task<JsonArray> ReadCalls(string file) => JsonNode.Parse(await File.ReadAllTextAsync(file))!.AsArray();
 }

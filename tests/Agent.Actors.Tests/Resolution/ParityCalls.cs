@@ -11,13 +11,17 @@ namespace Agent.Actors.Tests.Resolution;
 /// </summary>
 internal static class ParityCalls
 {
-    public static JsonArray RunAll(JsonArray calls) => [.. calls.Select(c => (JsonNode?)Run(c!.AsArray()))];
+    /// <summary>Answers lookup requests by calling libc directly.</summary>
+    public static JsonNode Direct(ResolutionRequest request) => PythonValues.ToJson(NativeLookups.Run(request));
 
-    public static JsonNode? Run(JsonArray call)
+    public static JsonArray RunAll(JsonArray calls, Func<ResolutionRequest, JsonNode>? lookup = null) =>
+        [.. calls.Select(c => (JsonNode?)Run(c!.AsArray(), lookup ?? Direct))];
+
+    public static JsonNode? Run(JsonArray call, Func<ResolutionRequest, JsonNode> lookup)
     {
         try
         {
-            return Dispatch(call[0]!.GetValue<string>(), [.. call.Skip(1)]);
+            return Dispatch(call[0]!.GetValue<string>(), [.. call.Skip(1)], lookup);
         }
         catch (PythonException e)
         {
@@ -25,19 +29,19 @@ internal static class ParityCalls
         }
     }
 
-    private static JsonNode? Dispatch(string fn, JsonNode?[] a) => fn switch
+    private static JsonNode? Dispatch(string fn, JsonNode?[] a, Func<ResolutionRequest, JsonNode> lookup) => fn switch
     {
-        "getaddrinfo" => Result(new GetAddrInfo(Str(a, 0), PortText(a[1]), Int(a, 2), Int(a, 3), Int(a, 4), Int(a, 5))),
-        "hostaddresses" => Result(new GetHostAddresses(Str(a, 0)!, Enum.Parse<AddressOrder>(Str(a, 1)!))),
-        "gethostbyname" => Result(new GetHostByName(Str(a, 0)!)),
-        "gethostbyname_ex" => Result(new GetHostByNameEx(Str(a, 0)!)),
-        "gethostbyaddr" => Result(new GetHostByAddr(Str(a, 0)!)),
-        "getfqdn" => Result(new GetFqdn(Str(a, 0) ?? "")),
-        "gethostname" => Result(GetHostName.Instance),
-        "getnameinfo" => NameInfo(a[0]!.AsArray(), Int(a, 1)),
-        "getservbyname" => Result(new GetServByName(Str(a, 0)!, Str(a, 1))),
-        "getservbyport" => Result(new GetServByPort(Int(a, 0), Str(a, 1))),
-        "getprotobyname" => Result(new GetProtoByName(Str(a, 0)!)),
+        "getaddrinfo" => lookup(new GetAddrInfo(Str(a, 0), PortText(a[1]), Int(a, 2), Int(a, 3), Int(a, 4), Int(a, 5))),
+        "hostaddresses" => lookup(new GetHostAddresses(Str(a, 0)!, Enum.Parse<AddressOrder>(Str(a, 1)!))),
+        "gethostbyname" => lookup(new GetHostByName(Str(a, 0)!)),
+        "gethostbyname_ex" => lookup(new GetHostByNameEx(Str(a, 0)!)),
+        "gethostbyaddr" => lookup(new GetHostByAddr(Str(a, 0)!)),
+        "getfqdn" => lookup(new GetFqdn(Str(a, 0) ?? "")),
+        "gethostname" => lookup(GetHostName.Instance),
+        "getnameinfo" => lookup(NameInfo(a[0]!.AsArray(), Int(a, 1))),
+        "getservbyname" => lookup(new GetServByName(Str(a, 0)!, Str(a, 1))),
+        "getservbyport" => lookup(new GetServByPort(Int(a, 0), Str(a, 1))),
+        "getprotobyname" => lookup(new GetProtoByName(Str(a, 0)!)),
         "inet_aton" => PythonValues.Hex(AddressFunctions.InetAton(Str(a, 0)!)),
         "inet_ntoa" => AddressFunctions.InetNtoa(Convert.FromHexString(Str(a, 0)!)),
         "inet_pton" => PythonValues.Hex(AddressFunctions.InetPton(Int(a, 0), Str(a, 1)!)),
@@ -52,12 +56,10 @@ internal static class ParityCalls
         _ => throw new ArgumentException($"no such call {fn}"),
     };
 
-    private static JsonNode NameInfo(JsonArray sockaddr, int flags) => Result(new GetNameInfo(
+    private static GetNameInfo NameInfo(JsonArray sockaddr, int flags) => new(
         sockaddr[0]!.GetValue<string>(), sockaddr[1]!.GetValue<int>(), flags,
         sockaddr.Count > 2 ? (uint)sockaddr[2]!.GetValue<int>() : null,
-        sockaddr.Count > 3 ? (uint)sockaddr[3]!.GetValue<int>() : null));
-
-    private static JsonNode Result(ResolutionRequest request) => PythonValues.ToJson(NativeLookups.Run(request));
+        sockaddr.Count > 3 ? (uint)sockaddr[3]!.GetValue<int>() : null);
 
     private static string? Str(JsonNode?[] a, int i) => i < a.Length ? a[i]?.GetValue<string>() : null;
 
