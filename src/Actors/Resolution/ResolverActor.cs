@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Resolution;
@@ -9,16 +10,22 @@ namespace Agent.Actors.Resolution;
 /// answers it exactly once with <see cref="Resolved"/> or <see cref="ResolutionFailed"/>.
 /// Each libc lookup runs in its own child <see cref="ResolutionRequestActor"/> on a bounded
 /// dedicated thread pool this actor owns; identical requests in flight share one child;
-/// an optional TTL cache answers repeats. A request refused as an argument (NUL byte,
-/// over-long name, port above 65535) is answered with a <c>ValueError</c> without a lookup.
-/// A crashing child is stopped and its requesters get a <c>RuntimeError</c> failure.
+/// an optional TTL cache answers repeats. A request not answered within
+/// <see cref="ResolverSettings.Timeout"/> gets a <c>TimeoutError</c> failure and its child is
+/// stopped (the stuck libc call finishes in the background, discarded). A request refused
+/// as an argument (NUL byte, over-long name, port above 65535) gets a <c>ValueError</c>
+/// without a lookup. A crashing child is stopped and its requesters get a <c>RuntimeError</c>.
 /// </summary>
-public sealed class ResolverActor : ReceiveActor
+public sealed class ResolverActor : ReceiveActor, IWithTimers
 {
     private readonly ResolverSettings _settings;
     private readonly ResolutionCache _cache;
     private readonly Dictionary<ResolutionRequest, InFlight> _inFlight = [];
     private readonly Dictionary<IActorRef, InFlight> _byChild = [];
+
+    // Arrival order is deadline order (one timeout for all), so one timer for the oldest
+    // request replaces a timer per request.
+    private readonly LinkedList<InFlight> _byDeadline = new();
     private BlockingLookupPool? _pool;
     private long _counter;
 
@@ -30,7 +37,11 @@ public sealed class ResolverActor : ReceiveActor
         Receive<ResolutionRequest>(OnRequest);
         Receive<RequestCompleted>(OnCompleted);
         Receive<Terminated>(OnTerminated);
+        Receive<SweepDeadlines>(_ => OnSweep());
     }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for a resolver with <paramref name="settings"/> (defaults when null).</summary>
     public static Props Props(ResolverSettings? settings = null) =>
@@ -46,12 +57,13 @@ public sealed class ResolverActor : ReceiveActor
     protected internal override void PostStop()
     {
         _pool?.Dispose();
-        foreach (var flight in _inFlight.Values.Distinct())
+        foreach (var flight in _byChild.Values)
         {
-            Reply(flight, "resolver stopped before the lookup finished");
+            Fail(flight, new PythonError("RuntimeError", null, "resolver stopped before the lookup finished"));
         }
         _inFlight.Clear();
         _byChild.Clear();
+        _byDeadline.Clear();
     }
 
     private void OnRequest(ResolutionRequest request)
@@ -72,25 +84,30 @@ public sealed class ResolverActor : ReceiveActor
             return;
         }
         var child = Context.ActorOf(
-            Kernel.Props.FromFactory(() => new ResolutionRequestActor(request, _pool!, _settings.Timeout)),
+            Kernel.Props.FromFactory(() => new ResolutionRequestActor(request, _pool!)),
             $"request-{++_counter}");
         Context.Watch(child);
-        var flight = new InFlight(request, child, [Sender]);
+        var flight = new InFlight(request, child, Stopwatch.GetTimestamp() + (long)(_settings.Timeout.TotalSeconds * Stopwatch.Frequency));
+        flight.Waiters.Add(Sender);
+        flight.Node = _byDeadline.AddLast(flight);
         _byChild[child] = flight;
         if (_settings.CoalesceInFlight)
         {
             _inFlight[request] = flight;
         }
+        if (!Timers.IsTimerActive(SweepDeadlines.Instance))
+        {
+            Timers.StartSingleTimer(SweepDeadlines.Instance, SweepDeadlines.Instance, _settings.Timeout);
+        }
     }
 
     private void OnCompleted(RequestCompleted completed)
     {
-        if (!_byChild.Remove(Sender, out var flight))
+        if (!_byChild.TryGetValue(Sender, out var flight))
         {
-            return;
+            return; // Already timed out: the late answer is discarded.
         }
-        Context.Unwatch(Sender);
-        Forget(flight);
+        Finish(flight);
         _cache.Add(flight.Request, completed.Reply);
         foreach (var waiter in flight.Waiters)
         {
@@ -100,30 +117,67 @@ public sealed class ResolverActor : ReceiveActor
 
     private void OnTerminated(Terminated terminated)
     {
-        if (_byChild.Remove(terminated.ActorRef, out var flight))
+        if (_byChild.TryGetValue(terminated.ActorRef, out var flight))
         {
-            Forget(flight);
-            Reply(flight, "resolver request actor crashed");
+            Finish(flight);
+            Fail(flight, new PythonError("RuntimeError", null, "resolver request actor crashed"));
         }
     }
 
-    private void Forget(InFlight flight)
+    private void OnSweep()
     {
+        var now = Stopwatch.GetTimestamp();
+        while (_byDeadline.First is { } first && first.Value.Deadline <= now)
+        {
+            var flight = first.Value;
+            Finish(flight);
+            Fail(flight, new PythonError(ResolutionFailed.TimeoutKind, null,
+                $"lookup timed out after {_settings.Timeout.TotalMilliseconds:0} ms"));
+        }
+        if (_byDeadline.First is { } next)
+        {
+            var wait = Stopwatch.GetElapsedTime(now, next.Value.Deadline);
+            Timers.StartSingleTimer(SweepDeadlines.Instance, SweepDeadlines.Instance, wait);
+        }
+    }
+
+    /// <summary>Forgets the flight and stops its child (abandoning a call still in libc).</summary>
+    private void Finish(InFlight flight)
+    {
+        _byChild.Remove(flight.Child);
+        _byDeadline.Remove(flight.Node!);
         if (_inFlight.TryGetValue(flight.Request, out var current) && ReferenceEquals(current, flight))
         {
             _inFlight.Remove(flight.Request);
         }
+        Context.Unwatch(flight.Child);
+        Context.Stop(flight.Child);
     }
 
-    private void Reply(InFlight flight, string why)
+    private void Fail(InFlight flight, PythonError error)
     {
-        var failure = new ResolutionFailed(flight.Request, new PythonError("RuntimeError", null, why));
+        var failure = new ResolutionFailed(flight.Request, error);
         foreach (var waiter in flight.Waiters)
         {
             waiter.Tell(failure, Self);
         }
-        flight.Waiters.Clear();
     }
 
-    private sealed record InFlight(ResolutionRequest Request, IActorRef Child, List<IActorRef> Waiters);
+    private sealed class InFlight(ResolutionRequest request, IActorRef child, long deadline)
+    {
+        public ResolutionRequest Request { get; } = request;
+
+        public IActorRef Child { get; } = child;
+
+        public long Deadline { get; } = deadline;
+
+        public List<IActorRef> Waiters { get; } = [];
+
+        public LinkedListNode<InFlight>? Node { get; set; }
+    }
+
+    private sealed class SweepDeadlines
+    {
+        public static SweepDeadlines Instance { get; } = new();
+    }
 }
