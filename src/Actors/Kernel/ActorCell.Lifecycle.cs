@@ -86,6 +86,7 @@ internal sealed partial class ActorCell
             CloseMailbox();
             TellWatchersWeDied();
             UnwatchWatchedActors();
+            _system.EventStream.Unsubscribe(_self);
             _actor = null;
             _current = null;
             _x = null;
@@ -120,13 +121,14 @@ internal sealed partial class ActorCell
         }
     }
 
-    private void ResumeSelfAndChildren()
+    /// <summary>Undoes one suspension; <paramref name="ownFailureHandled"/> when the supervisor resumed this actor's own failure.</summary>
+    private void ResumeSelfAndChildren(bool ownFailureHandled)
     {
         if (_suspendCount > 0)
         {
             _suspendCount--;
         }
-        if (_x is not null)
+        if (ownFailureHandled && _x is not null)
         {
             _x.Failure = null;
             _x.FailedMessage = null;
@@ -197,14 +199,14 @@ internal sealed partial class ActorCell
         {
             if (!child.Cell.StoppingByParent)
             {
-                child.SendSystemMessage(new Resume(cause));
+                child.SendSystemMessage(new Resume(null));
             }
         }
     }
 
     private void HandleFailed(Failed failed)
     {
-        if (failed.Child is not LocalActorRef child || !IsChild(child) || child.Path.Uid != failed.Uid)
+        if (_state >= LifecycleState.Terminating || failed.Child is not LocalActorRef child || !IsChild(child) || child.Path.Uid != failed.Uid)
         {
             return;
         }

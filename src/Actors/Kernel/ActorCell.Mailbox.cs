@@ -81,17 +81,18 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     {
         var previous = t_current;
         t_current = this;
+        var budget = _system.Settings.Throughput;
         try
         {
             ProcessSystemMessages();
-            var budget = _system.Settings.Throughput;
-            while (budget-- > 0 && CanProcessUser)
+            while (budget > 0 && CanProcessUser)
             {
                 var envelope = TakeUser();
                 if (envelope is null)
                 {
                     break;
                 }
+                budget--;
                 InvokeUser(envelope);
                 if (Volatile.Read(ref _systemInbox) is not null)
                 {
@@ -104,6 +105,12 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             t_current = previous;
         }
 
+        if (budget == 0 && CanProcessUser && HasUserMessages)
+        {
+            // Out of budget with work left: stay scheduled and go to the back of the global queue, so other actors get the thread.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return;
+        }
         Interlocked.And(ref _status, ~Scheduled);
         if (Volatile.Read(ref _systemInbox) is not null || (CanProcessUser && HasUserMessages))
         {
@@ -185,8 +192,8 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             case Suspend:
                 SuspendSelfAndChildren();
                 break;
-            case Resume:
-                ResumeSelfAndChildren();
+            case Resume resume:
+                ResumeSelfAndChildren(resume.CausedByFailure is not null);
                 break;
             case Recreate recreate:
                 DoRecreate(recreate.Cause);
@@ -229,7 +236,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             {
                 ReceiveMessage(message);
             }
-            if (_x is not null && message is not INotInfluenceReceiveTimeout)
+            if (_x is not null && (message is not INotInfluenceReceiveTimeout || message is Kernel.ReceiveTimeout))
             {
                 RestartReceiveTimeout();
             }

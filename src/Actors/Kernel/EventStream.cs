@@ -2,7 +2,7 @@ namespace Agent.Actors.Kernel;
 
 /// <summary>
 /// System-wide publish/subscribe by message type: a subscriber to a type receives every
-/// published event assignable to it.
+/// published event assignable to it. An actor's subscriptions end when it stops.
 /// </summary>
 public sealed class EventStream
 {
@@ -53,6 +53,10 @@ public sealed class EventStream
         while (true)
         {
             var current = Volatile.Read(ref _subscriptions);
+            if (current.Length == 0)
+            {
+                return false;
+            }
             var next = Array.FindAll(current, s => !match(s));
             if (next.Length == current.Length)
             {
