@@ -184,6 +184,39 @@ public sealed class ResolverActorTests : IAsyncLifetime
         Assert.Equal(3, Volatile.Read(ref calls));
     }
 
+    [Fact]
+    public async Task ResolverStopped_PendingRequestsAnsweredOnce()
+    {
+        using var release = new ManualResetEventSlim();
+        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings { Lookup = _ => Hang(release) }));
+        var pending = Enumerable.Range(0, 5).Select(i => resolver.Ask<ResolutionFailed>(new GetProtoByName($"p{i}"), TestTime.Seconds(10))).ToList();
+        // An answered request proves the five were received before the stop.
+        var refused = await resolver.Ask<ResolutionFailed>(new GetProtoByName("nul\0"), TestTime.Seconds(10));
+        Assert.Equal("ValueError", refused.Error.Kind);
+        _system.Stop(resolver);
+        var failures = await Task.WhenAll(pending);
+        release.Set();
+        Assert.All(failures, f => Assert.Equal("RuntimeError", f.Error.Kind));
+    }
+
+    [Fact]
+    public async Task Cache_Full_KeepsAtMostMaxEntries()
+    {
+        var calls = 0;
+        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings
+        {
+            PositiveTtl = TimeSpan.FromHours(1),
+            MaxCacheEntries = 2,
+            Lookup = r => { Interlocked.Increment(ref calls); return NativeLookups.Run(r); },
+        }));
+        foreach (var name in new[] { "tcp", "udp", "icmp", "tcp", "udp", "icmp" })
+        {
+            await resolver.Ask<Resolved>(new GetProtoByName(name), TestTime.Seconds(10));
+        }
+        // tcp and udp were cached; icmp found the cache full both times.
+        Assert.Equal(4, Volatile.Read(ref calls));
+    }
+
     private static ResolutionResult Hang(ManualResetEventSlim release)
     {
         release.Wait();
