@@ -9,6 +9,17 @@ using Agent.Messages.Resolution;
 // Usage: Agent.Bench.Resolution [SECONDS_PER_CASE]   (default 3)
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 3.0;
 Workload[] workloads = [new("hosts-file name (localhost)", "localhost"), new("numeric host (127.0.0.1)", "127.0.0.1")];
+// Inside tests/testbeds/dns-bed.sh a real DNS name (dnsmasq on loopback) is measured too.
+var dns = new Workload("DNS name via dnsmasq (www.bed.test)", "www.bed.test");
+try
+{
+    NativeLookups.Run(dns.Request(0));
+    workloads = [.. workloads, dns];
+}
+catch (PythonException)
+{
+    Console.Error.WriteLine("(www.bed.test does not resolve: run inside tests/testbeds/dns-bed.sh to add the DNS workload)");
+}
 int[] concurrencies = [1, 64];
 
 Console.WriteLine($"# {seconds} s per case, getaddrinfo(host, port, 0, SOCK_STREAM), resolver cache off, coalescing off");
