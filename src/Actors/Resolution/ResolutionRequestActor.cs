@@ -4,7 +4,7 @@ using Agent.Messages.Resolution;
 namespace Agent.Actors.Resolution;
 
 /// <summary>
-/// Owns one lookup: queues it on the resolver's pool; the result or Python failure goes
+/// Owns one lookup, queued on the resolver's pool when the actor is created; the result or Python failure goes
 /// from the pool thread straight to the resolver as one <see cref="RequestCompleted"/>
 /// (one mailbox hop less per lookup). Stopping this actor abandons the call: a result that
 /// arrives later is discarded. An unexpected exception from the lookup crashes this actor
@@ -12,29 +12,30 @@ namespace Agent.Actors.Resolution;
 /// </summary>
 internal sealed class ResolutionRequestActor : ReceiveActor
 {
-    private readonly ResolutionRequest _request;
-    private readonly BlockingLookupPool _pool;
-    private readonly CancellationTokenSource _abandoned = new();
+    private readonly CancellationTokenSource _abandoned;
 
-    public ResolutionRequestActor(ResolutionRequest request, BlockingLookupPool pool)
+    private ResolutionRequestActor(CancellationTokenSource abandoned)
     {
-        _request = request;
-        _pool = pool;
+        _abandoned = abandoned;
         Receive<LookupCrashed>(crashed =>
             throw new ResolutionCrashedException("lookup failed unexpectedly", crashed.Cause));
     }
 
-    protected internal override void PreStart()
+    /// <summary>
+    /// Creates the request actor as a child of the calling resolver and queues its lookup at
+    /// once (not from the child's PreStart: one scheduling hop less before libc is called).
+    /// </summary>
+    public static IActorRef Start(IActorContext context, string name, ResolutionRequest request, BlockingLookupPool pool)
     {
-        var self = Self;
-        var parent = Context.Parent;
-        var request = _request;
-        var abandoned = _abandoned.Token;
-        _pool.Run(_request).ContinueWith(
+        var abandoned = new CancellationTokenSource();
+        var self = context.ActorOf(Props.FromFactory(() => new ResolutionRequestActor(abandoned)), name);
+        var parent = context.Self;
+        var token = abandoned.Token;
+        pool.Run(request).ContinueWith(
             task =>
             {
                 // A call that outlived its request (timeout, resolver stopping) is discarded.
-                if (abandoned.IsCancellationRequested)
+                if (token.IsCancellationRequested)
                 {
                     return;
                 }
@@ -52,13 +53,12 @@ internal sealed class ResolutionRequestActor : ReceiveActor
                 }
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return self;
     }
 
-    protected internal override void PostStop()
-    {
-        _abandoned.Cancel();
-        _abandoned.Dispose();
-    }
+    // Stopping abandons the call; the token source is not disposed because the pool
+    // thread may still read its token.
+    protected internal override void PostStop() => _abandoned.Cancel();
 
     private sealed record LookupCrashed(Exception Cause);
 }

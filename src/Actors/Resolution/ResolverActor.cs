@@ -83,9 +83,7 @@ public sealed class ResolverActor : ReceiveActor, IWithTimers
             existing.Waiters.Add(Sender);
             return;
         }
-        var child = Context.ActorOf(
-            Kernel.Props.FromFactory(() => new ResolutionRequestActor(request, _pool!)),
-            $"request-{++_counter}");
+        var child = ResolutionRequestActor.Start(Context, $"request-{++_counter}", request, _pool!);
         Context.Watch(child);
         var flight = new InFlight(request, child, Stopwatch.GetTimestamp() + (long)(_settings.Timeout.TotalSeconds * Stopwatch.Frequency));
         flight.Waiters.Add(Sender);
