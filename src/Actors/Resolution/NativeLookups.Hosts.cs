@@ -68,7 +68,7 @@ public static unsafe partial class NativeLookups
         {
             entry = GetHostByAddr(name);
         }
-        catch (PythonException e) when (IsOsErrorFamily(e.Error.Kind))
+        catch (PythonException e) when (PythonErrors.IsOsError(e.Error.Kind))
         {
             return name;
         }
@@ -199,9 +199,4 @@ public static unsafe partial class NativeLookups
         }
         return new HostEntry(Libc.Utf8(h->h_name) ?? "", [.. aliases], addresses.ToImmutable());
     }
-
-    // getfqdn catches socket.error, i.e. OSError and its subclasses (gaierror, herror).
-    private static bool IsOsErrorFamily(string kind) =>
-        kind is "OSError" or "gaierror" or "herror" || kind.EndsWith("Error", StringComparison.Ordinal)
-        && kind is not ("UnicodeError" or "ValueError" or "OverflowError" or "TypeError");
 }

@@ -52,8 +52,8 @@ public static partial class NativeLookups
 
     // Python silently wraps 70000 to 4464 (glibc truncates to 16 bits); Agent refuses it.
     private static string? PortProblem(string? port) =>
-        port is not null && port.Length > 0 && port.All(char.IsAsciiDigit)
-            && (port.Length > 5 || int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) > 65535)
+        port is { Length: > 0 } && port.All(char.IsAsciiDigit)
+            && (!ulong.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value > 65535)
             ? $"port {port} is outside 0..65535"
             : null;
 }

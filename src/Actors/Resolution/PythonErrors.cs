@@ -22,6 +22,13 @@ internal static class PythonErrors
     /// <summary>Throws <see cref="PythonException"/> for <see cref="Plain"/>.</summary>
     public static PythonException Raise(string kind, string message) => new(Plain(kind, message));
 
+    /// <summary>True for OSError and its subclasses (what <c>except OSError</c>, i.e. <c>socket.error</c>, catches).</summary>
+    public static bool IsOsError(string kind) => kind is "OSError" or "gaierror" or "herror"
+        or "BlockingIOError" or "ChildProcessError" or "BrokenPipeError" or "ConnectionAbortedError"
+        or "ConnectionRefusedError" or "ConnectionResetError" or "FileExistsError" or "FileNotFoundError"
+        or "InterruptedError" or "IsADirectoryError" or "NotADirectoryError" or "PermissionError"
+        or "ProcessLookupError" or "TimeoutError";
+
     private static string OsErrorKind(int errno) => errno switch
     {
         11 or 114 or 115 => "BlockingIOError",

@@ -44,8 +44,14 @@ public sealed class ResolverActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for a resolver with <paramref name="settings"/> (defaults when null).</summary>
-    public static Props Props(ResolverSettings? settings = null) =>
-        Kernel.Props.FromFactory(() => new ResolverActor(settings ?? ResolverSettings.Default));
+    public static Props Props(ResolverSettings? settings = null)
+    {
+        settings ??= ResolverSettings.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Concurrency, 1, nameof(settings));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.Timeout, TimeSpan.Zero, nameof(settings));
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.MaxCacheEntries, nameof(settings));
+        return Kernel.Props.FromFactory(() => new ResolverActor(settings));
+    }
 
     /// <inheritdoc />
     protected internal override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.StoppingStrategy;
