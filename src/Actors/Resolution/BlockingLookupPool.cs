@@ -24,13 +24,17 @@ public sealed class BlockingLookupPool : IDisposable
         }
     }
 
-    /// <summary>Queues a lookup; the task completes with its result or the exception it threw.</summary>
-    public Task<ResolutionResult> Run(ResolutionRequest request)
+    /// <summary>
+    /// Queues a lookup; the task completes with its result or the exception it threw, or is
+    /// cancelled without calling libc when <paramref name="abandoned"/> fires while it is
+    /// still queued (behind threads stuck on a dead nameserver, say).
+    /// </summary>
+    public Task<ResolutionResult> Run(ResolutionRequest request, CancellationToken abandoned = default)
     {
         var completion = new TaskCompletionSource<ResolutionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            _queue.Add(new WorkItem(request, completion));
+            _queue.Add(new WorkItem(request, completion, abandoned));
         }
         catch (InvalidOperationException)
         {
@@ -46,6 +50,11 @@ public sealed class BlockingLookupPool : IDisposable
     {
         foreach (var item in _queue.GetConsumingEnumerable())
         {
+            if (item.Abandoned.IsCancellationRequested)
+            {
+                item.Completion.SetCanceled(item.Abandoned);
+                continue;
+            }
             try
             {
                 item.Completion.SetResult(_lookup(item.Request));
@@ -59,5 +68,5 @@ public sealed class BlockingLookupPool : IDisposable
         }
     }
 
-    private sealed record WorkItem(ResolutionRequest Request, TaskCompletionSource<ResolutionResult> Completion);
+    private sealed record WorkItem(ResolutionRequest Request, TaskCompletionSource<ResolutionResult> Completion, CancellationToken Abandoned);
 }

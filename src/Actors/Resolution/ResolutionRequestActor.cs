@@ -31,11 +31,12 @@ internal sealed class ResolutionRequestActor : ReceiveActor
         var self = context.ActorOf(Props.FromFactory(() => new ResolutionRequestActor(abandoned)), name);
         var parent = context.Self;
         var token = abandoned.Token;
-        pool.Run(request).ContinueWith(
+        pool.Run(request, token).ContinueWith(
             task =>
             {
-                // A call that outlived its request (timeout, resolver stopping) is discarded.
-                if (token.IsCancellationRequested)
+                // A call that outlived its request (timeout, resolver stopping) is discarded,
+                // and one still queued then is skipped (the task is cancelled).
+                if (token.IsCancellationRequested || task.IsCanceled)
                 {
                     return;
                 }

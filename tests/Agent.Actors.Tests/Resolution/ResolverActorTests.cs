@@ -102,6 +102,38 @@ public sealed class ResolverActorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueuedLookup_TimedOutBeforeAThreadWasFree_NeverCallsLibc()
+    {
+        using var release = new ManualResetEventSlim();
+        using var hungStarted = new ManualResetEventSlim();
+        var called = new ConcurrentQueue<ResolutionRequest>();
+        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings
+        {
+            Concurrency = 1,
+            Timeout = TestTime.Seconds(0.5),
+            Lookup = r =>
+            {
+                called.Enqueue(r);
+                if (r is GetHostByName { Name: "hang.test" })
+                {
+                    hungStarted.Set();
+                    return Hang(release);
+                }
+                return NativeLookups.Run(r);
+            },
+        }));
+        var hung = resolver.Ask<ResolutionFailed>(new GetHostByName("hang.test"), TestTime.Seconds(10));
+        Assert.True(hungStarted.Wait(TestTime.Seconds(10)));
+        var queued = await resolver.Ask<ResolutionFailed>(new GetHostByName("queued.test"), TestTime.Seconds(10));
+        Assert.True(queued.TimedOut);
+        Assert.True((await hung).TimedOut);
+        release.Set();
+        // The one pool thread is free again: the next lookup runs, the abandoned one did not.
+        await resolver.Ask<Resolved>(new GetProtoByName("tcp"), TestTime.Seconds(10));
+        Assert.DoesNotContain(new GetHostByName("queued.test"), called);
+    }
+
+    [Fact]
     public async Task CrashingRequestActor_RequesterGetsFailure_ResolverKeepsServing()
     {
         var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings
