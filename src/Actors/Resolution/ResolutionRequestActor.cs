@@ -4,9 +4,9 @@ using Agent.Messages.Resolution;
 namespace Agent.Actors.Resolution;
 
 /// <summary>
-/// Owns one lookup, queued on the resolver's pool when the actor is created; the result or Python failure goes
-/// from the pool thread straight to the resolver as one <see cref="RequestCompleted"/>
-/// (one mailbox hop less per lookup). Stopping this actor abandons the call: a result that
+/// Owns one lookup, queued on the resolver's pool when the actor is created; the result or
+/// Python failure goes from the pool thread straight to the resolver as one
+/// <see cref="RequestCompleted"/> (one mailbox hop less per lookup). Stopping this actor abandons the call: a result that
 /// arrives later is discarded. An unexpected exception from the lookup crashes this actor
 /// only; the resolver answers for it when it sees the actor terminate.
 /// </summary>
