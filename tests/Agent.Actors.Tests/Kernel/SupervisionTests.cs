@@ -122,6 +122,37 @@ public sealed class SupervisionTests : ActorTestKit
     }
 
     [Fact]
+    public async Task Escalate_GrandparentResumesTheParent_FailedChildIsResumedWithItsState()
+    {
+        var grandparent = ParentWith(Always(Directive.Resume));
+        var parent = await Parent.Spawn(grandparent, Props.Create<Parent>().WithSupervisorStrategy(Always(Directive.Escalate)));
+        var child = await Parent.Spawn(parent, HookActor.PropsFor(CreateTestProbe().Ref));
+        var sibling = await Parent.Spawn(parent, HookActor.PropsFor(CreateTestProbe().Ref));
+        Send(child, "inc");
+        Send(child, new Fail(new InvalidOperationException("escalated")));
+        Send(child, "get");
+        ExpectMsg(1);
+        Send(sibling, "get");
+        ExpectMsg(0);
+        Send(parent, new CreateChild(HookActor.PropsFor(CreateTestProbe().Ref), "still-works"));
+        ExpectMsg<IActorRef>();
+    }
+
+    [Fact]
+    public async Task Restart_ZeroRetriesAllowed_FirstFailureStopsTheChild()
+    {
+        var strategy = new OneForOneStrategy(0, TimeSpan.FromMinutes(1), _ => Directive.Restart);
+        var hooks = CreateTestProbe();
+        var child = await Parent.Spawn(ParentWith(strategy), HookActor.PropsFor(hooks.Ref));
+        Watch(child);
+        Send(child, new Fail(new InvalidOperationException("boom")));
+        ExpectTerminated(child);
+        hooks.ExpectMsg(new Hook("ctor", 1));
+        hooks.ExpectMsg(new Hook("PreStart", 1));
+        hooks.ExpectMsg(new Hook("PostStop", 1));
+    }
+
+    [Fact]
     public async Task Restart_MoreFailuresThanAllowedWithinTheWindow_ChildIsStopped()
     {
         var hooks = CreateTestProbe();
