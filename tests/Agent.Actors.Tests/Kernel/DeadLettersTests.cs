@@ -108,4 +108,22 @@ public sealed class DeadLettersTests : ActorTestKit
         }
         Assert.Equal(10, ReceiveN(10).Count);
     }
+
+    [Fact]
+    public void DeadLetters_StoppedActorStillSubscribedToDeadLetters_NextDeadLetterIsPublishedOnce()
+    {
+        // A subscriber that stops without unsubscribing must not turn every dead letter into
+        // a dead letter about itself (Akka drops DeadLetter messages sent to dead actors).
+        var subscriber = ActorOf(HookActor.PropsFor(CreateTestProbe().Ref));
+        Sys.EventStream.Subscribe(subscriber, typeof(DeadLetter));
+        Watch(subscriber);
+        Sys.Stop(subscriber);
+        ExpectTerminated(subscriber);
+        var listener = CreateTestProbe();
+        Sys.EventStream.Subscribe(listener.Ref, typeof(DeadLetter));
+        var target = StoppedActor();
+        target.Tell("lost", ActorRefs.NoSender);
+        Assert.Equal("lost", listener.ExpectMsg<DeadLetter>().Message);
+        listener.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
 }
