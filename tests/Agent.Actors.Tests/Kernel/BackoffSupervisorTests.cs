@@ -144,6 +144,21 @@ public sealed class BackoffSupervisorTests(ITestOutputHelper output) : ActorTest
     }
 
     [Fact]
+    public void Forward_WhileBackingOff_MessageBecomesADeadLetter()
+    {
+        var options = BackoffOptions.OnFailure(HookActor.PropsFor(CreateTestProbe().Ref), "child", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), 0);
+        var supervisor = ActorOf(options.Props());
+        supervisor.Tell(BackoffSupervisor.GetCurrentChild.Instance, TestActor);
+        var child = ExpectMsg<BackoffSupervisor.CurrentChild>().Ref!;
+        Watch(child);
+        child.Tell(new Fail(new InvalidOperationException("boom")), TestActor);
+        ExpectTerminated(child);
+        Sys.EventStream.Subscribe(TestActor, typeof(DeadLetter));
+        supervisor.Tell("nobody home", TestActor);
+        FishForMessage(m => m is DeadLetter { Message: "nobody home" });
+    }
+
+    [Fact]
     public void AutoReset_ChildRunsLongerThanResetBackoff_RestartCountGoesBackToZero()
     {
         var hooks = CreateTestProbe();

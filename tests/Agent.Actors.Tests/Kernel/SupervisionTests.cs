@@ -341,6 +341,52 @@ public sealed class SupervisionTests : ActorTestKit
         Assert.NotEqual(grandchild.Path.Uid, again.Path.Uid);
     }
 
+    [Fact]
+    public void Restart_ActorCreatesNamedChildInItsConstructor_NewInstanceCanReuseTheName()
+    {
+        var hooks = CreateTestProbe();
+        var actor = ActorOf(Props.Create(() => new NamedChildOwner(hooks.Ref)));
+        hooks.ExpectMsg("kid created");
+        Send(actor, new Fail(new InvalidOperationException("boom")));
+        hooks.ExpectMsg("kid created");
+        Send(actor, "kid?");
+        Assert.Equal("kid", ExpectMsg<IActorRef>().Path.Name);
+    }
+
+    [Fact]
+    public void Restart_NewInstanceConstructorThrows_ActorIsStoppedByTheDefaultStrategy()
+    {
+        var instances = new StrongBox<int>();
+        var actor = ActorOf(Props.Create(() => new FailsOnSecondConstruction(instances)));
+        Watch(actor);
+        Send(actor, new Fail(new InvalidOperationException("boom")));
+        ExpectTerminated(actor);
+        Assert.Equal(2, Volatile.Read(ref instances.Value));
+    }
+
+    private sealed class NamedChildOwner : ReceiveActor
+    {
+        public NamedChildOwner(IActorRef hooks)
+        {
+            var kid = Context.ActorOf(Props.Create<Parent>(), "kid");
+            hooks.Tell("kid created");
+            Receive<string>(_ => Sender.Tell(kid));
+            Receive<Fail>(f => throw f.Cause);
+        }
+    }
+
+    private sealed class FailsOnSecondConstruction : ReceiveActor
+    {
+        public FailsOnSecondConstruction(StrongBox<int> instances)
+        {
+            if (Interlocked.Increment(ref instances.Value) > 1)
+            {
+                throw new InvalidOperationException("second construction");
+            }
+            Receive<Fail>(f => throw f.Cause);
+        }
+    }
+
     private sealed class ThrowingPreStart : ReceiveActor
     {
         protected internal override void PreStart() => throw new InvalidOperationException("PreStart");
