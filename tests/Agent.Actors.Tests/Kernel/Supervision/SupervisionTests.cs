@@ -1,6 +1,6 @@
 using Serilog.Events;
 
-namespace Agent.Actors.Tests.Kernel;
+namespace Agent.Actors.Tests.Kernel.Supervision;
 
 public sealed class SupervisionTests : ActorTestKit
 {
