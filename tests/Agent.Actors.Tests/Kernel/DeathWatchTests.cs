@@ -179,6 +179,19 @@ public sealed class DeathWatchTests(ITestOutputHelper output) : ActorTestKit(out
     }
 
     [Fact]
+    public void Watch_TargetRestarts_NoTerminated()
+    {
+        var (watcher, events) = NewWatcher();
+        var target = NewTarget();
+        Send(watcher, new WatchIt(target));
+        ExpectMsg("watching");
+        Send(target, new Fail(new InvalidOperationException("restart me")));
+        Send(target, "who");
+        ExpectMsg(("who", 2));
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public void Watch_ManyWatchers_EachGetsExactlyOneTerminated()
     {
         var target = NewTarget();

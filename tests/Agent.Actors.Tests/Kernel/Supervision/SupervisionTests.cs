@@ -387,6 +387,35 @@ public sealed class SupervisionTests : ActorTestKit
         }
     }
 
+    [Fact]
+    public async Task Failure_SupervisorBusy_ChildHandlesNothingUntilTheDirective()
+    {
+        var parent = ActorOf(Props.Create<BlockingParent>().WithSupervisorStrategy(Always(Directive.Resume)));
+        var child = await Parent.Spawn(parent, HookActor.PropsFor(CreateTestProbe().Ref));
+        using var gate = new ManualResetEventSlim();
+        Send(parent, new Block(gate));
+        ExpectMsg<Blocked>();
+        Send(child, new Fail(new InvalidOperationException("boom")));
+        Send(child, "after");
+        // The child is suspended until its busy parent handles the failure.
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        gate.Set();
+        ExpectMsg(("after", 1));
+    }
+
+    private sealed class BlockingParent : ReceiveActor
+    {
+        public BlockingParent()
+        {
+            Receive<CreateChild>(c => Sender.Tell(Context.ActorOf(c.Props, c.Name)));
+            Receive<Block>(b =>
+            {
+                Sender.Tell(new Blocked());
+                b.Gate.Wait();
+            });
+        }
+    }
+
     private sealed class ThrowingPreStart : ReceiveActor
     {
         protected internal override void PreStart() => throw new InvalidOperationException("PreStart");
