@@ -45,26 +45,46 @@ public sealed class LogCaptureTests(ITestOutputHelper output) : TestKit(output)
     }
 
     [Fact]
-    public void Events_DefaultSettings_CaptureInformationButNotDebug()
+    public void Events_DefaultSettings_CaptureDebug()
     {
         Sys.Log.Info("info line {N}", 1);
         Sys.Log.Debug("debug line {N}", 1);
-        Assert.Contains(Logs.Events, e => e.Level == LogEventLevel.Information && e.RenderMessage().Contains("info line", StringComparison.Ordinal));
-        Assert.DoesNotContain(Logs.Events, e => e.RenderMessage().Contains("debug line", StringComparison.Ordinal));
+        Assert.True(Logs.HasLogged(LogEventLevel.Information, "info line"));
+        Assert.True(Logs.HasLogged(LogEventLevel.Debug, "debug line"));
+    }
+
+    [Fact]
+    public void Events_ExplicitInformationLevel_DropDebug()
+    {
+        using var kit = new LevelKit(LogEventLevel.Information);
+        kit.Log("debug line", LogEventLevel.Debug);
+        kit.Log("info line", LogEventLevel.Information);
+        Assert.False(kit.Captured.HasLogged(LogEventLevel.Debug, "debug line"));
+        Assert.True(kit.Captured.HasLogged(LogEventLevel.Information, "info line"));
     }
 
     [Fact]
     public void Events_DebugLevelInSettings_AreCaptured()
     {
-        using var kit = new DebugKit();
-        kit.LogDebug("debug line");
+        using var kit = new LevelKit(LogEventLevel.Debug);
+        kit.Log("debug line", LogEventLevel.Debug);
         Assert.True(kit.Captured.HasLogged(LogEventLevel.Debug, "debug line"));
     }
 
-    private sealed class DebugKit() : TestKit(null, new ActorSystemSettings { LogLevel = LogEventLevel.Debug })
+    private sealed class LevelKit(LogEventLevel level) : TestKit(null, new ActorSystemSettings { LogLevel = level })
     {
         public LogCapture Captured => Logs;
 
-        public void LogDebug(string text) => Sys.Log.Debug("{Text}", text);
+        public void Log(string text, LogEventLevel at)
+        {
+            if (at == LogEventLevel.Debug)
+            {
+                Sys.Log.Debug("{Text}", text);
+            }
+            else
+            {
+                Sys.Log.Info("{Text}", text);
+            }
+        }
     }
 }

@@ -193,7 +193,11 @@ internal sealed partial class ActorCell
         }
         catch (Exception e)
         {
-            _suspendCount--;
+            // HandleInvokeFailure suspends again; undo this restart's suspension first (an all-for-one sibling has none).
+            if (_suspendCount > 0)
+            {
+                _suspendCount--;
+            }
             HandleInvokeFailure(new ActorInitializationException(_self, $"Exception during restart of {_self.Path}", e));
             return;
         }

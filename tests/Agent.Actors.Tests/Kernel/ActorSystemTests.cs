@@ -88,6 +88,12 @@ public sealed class ActorSystemTests(ITestOutputHelper output) : ActorTestKit(ou
         Assert.Throws<ArgumentException>(() => ActorSystem.Create(name));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Settings_ThroughputBelowOne_Throws(int throughput) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ActorSystemSettings { Throughput = throughput });
+
     [Fact]
     public void Self_TopLevelActor_PathIsUnderUserWithAddressAndUid()
     {
