@@ -22,12 +22,9 @@ public abstract class TestKit : IDisposable
     {
         Logs = new LogCapture(output);
         var logger = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(Logs).CreateLogger();
-        var baseSettings = settings ?? ActorSystemSettings.Default;
-        Sys = ActorSystem.Create($"test-{Interlocked.Increment(ref s_systems)}", baseSettings with
-        {
-            Logger = logger,
-            LogLevel = baseSettings.LogLevel ?? LogEventLevel.Debug,
-        });
+        // Without explicit settings every event down to Debug is captured; explicit settings keep their level.
+        var baseSettings = settings ?? ActorSystemSettings.Default with { LogLevel = LogEventLevel.Debug };
+        Sys = ActorSystem.Create($"test-{Interlocked.Increment(ref s_systems)}", baseSettings with { Logger = logger });
         _testActor = new TestProbe(Sys, "testActor");
     }
 

@@ -94,7 +94,8 @@ internal sealed partial class ActorCell
         }
     }
 
-    private void HandleInvokeFailure(Exception cause)
+    /// <summary>Suspends this actor and reports the failure; <paramref name="perpetrator"/> is a child whose escalated failure this is.</summary>
+    private void HandleInvokeFailure(Exception cause, LocalActorRef? perpetrator = null)
     {
         if (_state >= LifecycleState.Terminating)
         {
@@ -108,16 +109,21 @@ internal sealed partial class ActorCell
         }
         x.Failure = cause;
         x.FailedMessage = _current?.Message;
-        SuspendSelfAndChildren();
+        SuspendSelfAndChildren(except: perpetrator);
         _parent.SendSystemMessage(new Failed(_self, cause, _self.Path.Uid));
     }
 
-    private void SuspendSelfAndChildren()
+    private void SuspendSelfAndChildren(LocalActorRef? except = null)
     {
         _suspendCount++;
         foreach (var child in ChildrenSnapshot())
         {
-            child.SendSystemMessage(Suspend.Instance);
+            // A failed child already suspended itself; suspending it twice would leave it
+            // suspended after the single Resume it gets when this actor is resumed.
+            if (!ReferenceEquals(child, except))
+            {
+                child.SendSystemMessage(Suspend.Instance);
+            }
         }
     }
 
@@ -187,7 +193,11 @@ internal sealed partial class ActorCell
         }
         catch (Exception e)
         {
-            _suspendCount--;
+            // HandleInvokeFailure suspends again; undo this restart's suspension first (an all-for-one sibling has none).
+            if (_suspendCount > 0)
+            {
+                _suspendCount--;
+            }
             HandleInvokeFailure(new ActorInitializationException(_self, $"Exception during restart of {_self.Path}", e));
             return;
         }
@@ -217,7 +227,7 @@ internal sealed partial class ActorCell
         var strategy = _props.SupervisorStrategy ?? _actor?.SupervisorStrategy() ?? SupervisorStrategy.DefaultStrategy;
         if (!strategy.HandleFailure(this, child, failed.Cause))
         {
-            HandleInvokeFailure(failed.Cause);
+            HandleInvokeFailure(failed.Cause, child);
         }
     }
 

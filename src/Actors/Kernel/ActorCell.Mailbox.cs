@@ -236,7 +236,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             {
                 ReceiveMessage(message);
             }
-            if (_x is not null && (message is not INotInfluenceReceiveTimeout || message is Kernel.ReceiveTimeout))
+            if (_x is not null && message is not INotInfluenceReceiveTimeout)
             {
                 RestartReceiveTimeout();
             }

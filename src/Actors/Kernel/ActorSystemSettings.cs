@@ -17,8 +17,12 @@ public sealed record ActorSystemSettings
     /// <summary>The clock for timers, timeouts and the scheduler. Defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>User messages one actor handles before yielding its thread. Defaults to 30.</summary>
-    public int Throughput { get; init; } = 30;
+    /// <summary>User messages one actor handles before yielding its thread (at least 1). Defaults to 30.</summary>
+    public int Throughput
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Throughput), value, "Throughput must be at least 1.");
+    } = 30;
 
     /// <summary>Default Ask timeout. Defaults to 30 s, so a lost reply never hangs a caller.</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -37,8 +37,16 @@ internal sealed class DeadLetterActorRef(ActorSystem system, ActorPath path) : A
         }
     }
 
-    public void Publish(object message, IActorRef? sender, IActorRef recipient) =>
+    public void Publish(object message, IActorRef? sender, IActorRef recipient)
+    {
+        // A DeadLetter that could not be delivered went to a dead subscriber of DeadLetter;
+        // publishing it again would reach that subscriber again, without end. Akka drops it too.
+        if (message is DeadLetter)
+        {
+            return;
+        }
         Publish(new DeadLetter(message, sender ?? this, recipient));
+    }
 
     private void Publish(DeadLetter letter)
     {

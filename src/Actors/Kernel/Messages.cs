@@ -44,8 +44,11 @@ public sealed class Kill : IAutoReceivedMessage
 /// <param name="AddressTerminated">True when the actor's node was declared unreachable.</param>
 public sealed record Terminated(IActorRef ActorRef, bool ExistenceConfirmed, bool AddressTerminated);
 
-/// <summary>Sent to an actor that received no message for its receive timeout.</summary>
-public sealed class ReceiveTimeout : INotInfluenceReceiveTimeout
+/// <summary>
+/// Sent to an actor that received no message for its receive timeout. Handling it re-arms
+/// the timeout, so it fires again after every idle period until cleared (Akka.NET's semantics).
+/// </summary>
+public sealed class ReceiveTimeout
 {
     private ReceiveTimeout()
     {

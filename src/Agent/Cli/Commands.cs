@@ -10,5 +10,8 @@ internal static class Commands
         yield return RunCommand.Create();
         yield return EchoCommand.Create();
         yield return ConnectCommand.Create();
+        yield return ResolveCommand.Create();
+        yield return LookupCommand.Create();
+        yield return AddrCommand.Create();
     }
 }

@@ -158,7 +158,7 @@ public sealed class EchoServiceTests : IoTestBase
                 : Context.ActorOf(Props.FromFactory(() => new EchoingHandler()))));
         }
 
-        protected internal override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.StoppingStrategy;
+        protected internal override SupervisorStrategy SupervisorStrategy() => Agent.Actors.Kernel.SupervisorStrategy.StoppingStrategy;
     }
 
     private sealed class ThrowingHandler : ReceiveActor

@@ -21,7 +21,7 @@ public sealed class IntegrityTests : IoTestBase
         var address = await SocketFactory.ResolveAsync(local);
         using var gate = new SemaphoreSlim(Parallel);
         var verified = 0;
-        using var deadline = new CancellationTokenSource(Testbeds.Testbed.Dilated(300));
+        using var deadline = new CancellationTokenSource(TestBeds.Testbed.Dilated(300));
         await Task.WhenAll(Enumerable.Range(0, Connections).Select(async i =>
         {
             await gate.WaitAsync(deadline.Token);

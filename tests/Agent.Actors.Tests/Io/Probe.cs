@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Agent.Actors.Kernel;
-using Agent.Actors.Tests.Testbeds;
+using Agent.Actors.Tests.TestBeds;
 
 namespace Agent.Actors.Tests.Io;
 

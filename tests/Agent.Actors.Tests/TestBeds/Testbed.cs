@@ -1,6 +1,6 @@
-namespace Agent.Actors.Tests.Testbeds;
+namespace Agent.Actors.Tests.TestBeds;
 
-/// <summary>Finds the outside tools that <see cref="TestbedFactAttribute"/> tests run, and scales their deadlines.</summary>
+/// <summary>Finds outside tools and scales test deadlines by AGENT_TEST_TIME_FACTOR.</summary>
 public static class Testbed
 {
     /// <summary>True when <c>AGENT_REQUIRE_TESTBEDS=1</c>: missing tools fail instead of skipping.</summary>

@@ -1,0 +1,36 @@
+using System.CommandLine;
+
+namespace Agent.Cli;
+
+/// <summary>Options shared by the resolve, lookup and addr commands (a fresh instance per command).</summary>
+internal static class CliOptions
+{
+    public static Option<bool> Json() => new("--json") { Description = "Print exactly one JSON value: Python's return value, or an error object." };
+
+    public static Option<double> Timeout() => new("--timeout")
+    {
+        Description = "Seconds before the lookup is answered with a timeout failure.",
+        DefaultValueFactory = _ => CliResolver.DefaultTimeout.TotalSeconds,
+        Validators =
+        {
+            r =>
+            {
+                if (r.GetValueOrDefault<double>() is not (> 0 and <= 3600))
+                {
+                    r.AddError("--timeout must be between 0 and 3600 seconds");
+                }
+            },
+        },
+    };
+
+    public static Option<string> Family(bool required = false)
+    {
+        var option = new Option<string>("--family") { Description = "Address family.", Required = required };
+        if (!required)
+        {
+            option.DefaultValueFactory = _ => "any";
+        }
+        option.AcceptOnlyFromAmong(required ? ["inet", "inet6"] : [.. CliArguments.Families.Keys]);
+        return option;
+    }
+}

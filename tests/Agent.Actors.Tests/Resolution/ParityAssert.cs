@@ -1,0 +1,24 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace Agent.Actors.Tests.Resolution;
+
+/// <summary>Compares Agent's and Python's answers call by call and lists every mismatch.</summary>
+internal static class ParityAssert
+{
+    public static void Equal(JsonArray calls, JsonArray expected, JsonArray actual)
+    {
+        Assert.Equal(calls.Count, expected.Count);
+        Assert.Equal(calls.Count, actual.Count);
+        var report = new StringBuilder();
+        for (var i = 0; i < calls.Count; i++)
+        {
+            if (!JsonNode.DeepEquals(expected[i], actual[i]))
+            {
+                report.AppendLine($"{calls[i]!.ToJsonString()}\n  python: {expected[i]?.ToJsonString()}\n  agent:  {actual[i]?.ToJsonString()}");
+            }
+        }
+        Assert.True(report.Length == 0, $"Agent differs from CPython:\n{report}");
+    }
+}

@@ -1,0 +1,3 @@
+global using Agent.Actors.Kernel;
+global using Xunit;
+global using Xunit.Abstractions;

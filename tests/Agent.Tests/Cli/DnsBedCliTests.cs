@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Agent.Actors.Tests.TestBeds;
+using Xunit;
+
+namespace Agent.Tests.Cli;
+
+/// <summary>
+/// PyMOTW's "Looking up Hosts" and "Looking Up Server Addresses" examples, run by python3
+/// and rebuilt from <c>agent ... --json</c> inside the same DNS test bed.
+/// </summary>
+public sealed class DnsBedCliTests
+{
+    private static readonly string[] Hosts = ["www.bed.test", "web.bed.test", "dual.bed.test", "files", "missing.bed.test"];
+
+    [DnsTestBedFact]
+    public async Task GetHostByNameEx_PyMotwExample_SameOutputAsPython()
+    {
+        TestBeds.RequireDnsBed();
+        var python = $$"""
+            import socket
+            for host in {{PyList(Hosts)}}:
+                print(host)
+                try:
+                    name, aliases, addresses = socket.gethostbyname_ex(host)
+                    print('  Hostname:', name)
+                    print('  Aliases :', aliases)
+                    print(' Addresses:', addresses)
+                except socket.error as msg:
+                    print('ERROR:', msg)
+                print()
+            """;
+        var expected = await InBedAsync("python3", "-c", python);
+        var actual = new StringBuilder();
+        foreach (var host in Hosts)
+        {
+            var run = await CliRun.RunAsync(TestBeds.DnsBedScript, ["dotnet", CliRun.AgentDll, "lookup", "hostbyname-ex", host, "--json"]);
+            var value = JsonNode.Parse(run.Stdout)!;
+            Assert.Equal(value is JsonObject ? 1 : 0, run.ExitCode);
+            actual.AppendLine(host);
+            if (value is JsonObject error)
+            {
+                actual.AppendLine($"ERROR: [Errno {error["errno"]}] {error["strerror"]}");
+            }
+            else
+            {
+                actual.AppendLine($"  Hostname: {value[0]}");
+                actual.AppendLine($"  Aliases : {PyList(value[1]!.AsArray().Select(a => a!.ToString()))}");
+                actual.AppendLine($" Addresses: {PyList(value[2]!.AsArray().Select(a => a!.ToString()))}");
+            }
+            actual.AppendLine();
+        }
+        Assert.Equal(expected, actual.ToString());
+        Assert.Contains("  Hostname: www.bed.test\n  Aliases : ['web.bed.test']", expected, StringComparison.Ordinal);
+    }
+
+    [DnsTestBedFact]
+    public async Task Resolve_DualStackWithCanonName_SameTextAsPyMotw()
+    {
+        TestBeds.RequireDnsBed();
+        const string python = """
+            import socket
+            def get_constants(prefix):
+                return {getattr(socket, n): n for n in dir(socket) if n.startswith(prefix)}
+            families, types, protocols = get_constants('AF_'), get_constants('SOCK_'), get_constants('IPPROTO_')
+            for family, socktype, proto, canonname, sockaddr in socket.getaddrinfo('dual.bed.test', 'http', 0, socket.SOCK_STREAM, 0, socket.AI_CANONNAME):
+                print('Family        :', families[family])
+                print('Type          :', types[socktype])
+                print('Protocol      :', protocols[proto])
+                print('Canonical name:', canonname)
+                print('Socket address:', sockaddr)
+                print()
+            """;
+        var expected = await InBedAsync("python3", "-c", python);
+        var actual = await InBedAsync("dotnet", CliRun.AgentDll, "resolve", "dual.bed.test", "http", "--type", "stream", "--flags", "canonname");
+        Assert.Equal(expected.TrimEnd('\n'), actual.TrimEnd('\n'));
+        Assert.Contains("Family        : AF_INET6", actual, StringComparison.Ordinal);
+        Assert.Contains("Family        : AF_INET\n", actual, StringComparison.Ordinal);
+        Assert.Contains("Canonical name: dual.bed.test", actual, StringComparison.Ordinal);
+    }
+
+    [DnsTestBedFact]
+    public async Task Resolve_MissingName_FailsLikePython()
+    {
+        TestBeds.RequireDnsBed();
+        var run = await CliRun.RunAsync(TestBeds.DnsBedScript, ["dotnet", CliRun.AgentDll, "resolve", "missing.bed.test", "80"]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("gaierror: [Errno -2] Name or service not known\n", run.Stderr);
+    }
+
+    private static async Task<string> InBedAsync(params string[] command)
+    {
+        var run = await CliRun.RunAsync(TestBeds.DnsBedScript, command);
+        Assert.True(run.ExitCode == 0, $"{string.Join(' ', command)}: exit {run.ExitCode}: {run.Stderr}");
+        return run.Stdout;
+    }
+
+    private static string PyList(IEnumerable<string> items) => $"[{string.Join(", ", items.Select(i => $"'{i}'"))}]";
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace Agent.Tests.Cli;
+
+/// <summary>The fixed CLI contract of issue 3, checked against python3 on the same machine.</summary>
+public sealed class ResolutionCliTests
+{
+    public static TheoryData<string[], string> JsonCases() => new()
+    {
+        { ["resolve", "localhost", "80", "--json"], """["getaddrinfo", "localhost", 80, 0, 0, 0, 0]""" },
+        { ["resolve", "-", "50007", "--flags", "passive", "--type", "stream", "--json"], """["getaddrinfo", null, 50007, 0, 1, 0, 1]""" },
+        { ["resolve", "::1", "http", "--family", "inet6", "--proto", "tcp", "--json"], """["getaddrinfo", "::1", "http", 10, 0, 6, 0]""" },
+        { ["resolve", "localhost", "--flags", "canonname,addrconfig", "--type", "dgram", "--json"], """["getaddrinfo", "localhost", null, 0, 2, 0, 34]""" },
+        { ["resolve", "nonexistent.invalid", "80", "--json"], """["getaddrinfo", "nonexistent.invalid", 80, 0, 0, 0, 0]""" },
+        { ["lookup", "hostname", "--json"], """["gethostname"]""" },
+        { ["lookup", "fqdn", "--json"], """["getfqdn", ""]""" },
+        { ["lookup", "hostbyname", "localhost", "--json"], """["gethostbyname", "localhost"]""" },
+        { ["lookup", "hostbyname-ex", "localhost", "--json"], """["gethostbyname_ex", "localhost"]""" },
+        { ["lookup", "hostbyaddr", "127.0.0.1", "--json"], """["gethostbyaddr", "127.0.0.1"]""" },
+        { ["lookup", "nameinfo", "127.0.0.1", "22", "--flags", "numericserv", "--json"], """["getnameinfo", ["127.0.0.1", 22], 2]""" },
+        { ["lookup", "servbyname", "http", "--json"], """["getservbyname", "http", null]""" },
+        { ["lookup", "servbyport", "53", "udp", "--json"], """["getservbyport", 53, "udp"]""" },
+        { ["lookup", "servbyport", "70000", "--json"], """["getservbyport", 70000, null]""" },
+        { ["lookup", "protobyname", "icmp", "--json"], """["getprotobyname", "icmp"]""" },
+        { ["addr", "aton", "127.1", "--json"], """["inet_aton", "127.1"]""" },
+        { ["addr", "aton", "bogus", "--json"], """["inet_aton", "bogus"]""" },
+        { ["addr", "ntoa", "7f000001", "--json"], """["inet_ntoa", "7f000001"]""" },
+        { ["addr", "ntop", "7f0000", "--family", "inet", "--json"], """["inet_ntop", 2, "7f0000"]""" },
+        { ["addr", "pton", "::ffff:1.2.3.4", "--family", "inet6", "--json"], """["inet_pton", 10, "::ffff:1.2.3.4"]""" },
+        { ["addr", "htons", "65536", "--json"], """["htons", 65536]""" },
+        { ["addr", "ntohl", "16909060", "--json"], """["ntohl", 16909060]""" },
+        { ["addr", "nameindex", "--json"], """["if_nameindex"]""" },
+        { ["addr", "nametoindex", "lo", "--json"], """["if_nametoindex", "lo"]""" },
+        { ["addr", "indextoname", "1", "--json"], """["if_indextoname", 1]""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(JsonCases))]
+    public async Task Json_SameValueAsPython_ExitStatusByOutcome(string[] args, string pythonCall)
+    {
+        var expected = (await OracleAsync(pythonCall))[0]!;
+        var run = await CliRun.AgentAsync(args);
+        var failed = expected is JsonObject o && o.ContainsKey("error");
+        Assert.True(run.ExitCode == (failed ? 1 : 0), $"exit {run.ExitCode}, stderr: {run.Stderr}");
+        Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(run.Stdout)), $"python: {expected.ToJsonString()}\nagent:  {run.Stdout}");
+        if (failed)
+        {
+            Assert.StartsWith($"{expected["error"]}: ", run.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Resolve_MissingName_PrintsGaierrorOnStderrAndExits1()
+    {
+        var run = await CliRun.AgentAsync("resolve", "nonexistent.invalid", "80");
+        var python = await CliRun.RunAsync("python3", ["-c",
+            "import socket\ntry:\n socket.getaddrinfo('nonexistent.invalid', 80)\nexcept socket.gaierror as e:\n print(f'gaierror: [Errno {e.errno}] {e.strerror}')"]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(python.Stdout, run.Stderr);
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
+    public async Task Resolve_Text_MatchesPyMotwLayout()
+    {
+        const string script = """
+            import socket
+            def get_constants(prefix):
+                return {getattr(socket, n): n for n in dir(socket) if n.startswith(prefix)}
+            families, types, protocols = get_constants('AF_'), get_constants('SOCK_'), get_constants('IPPROTO_')
+            for family, socktype, proto, canonname, sockaddr in socket.getaddrinfo('localhost', 'http', 0, 0, 0, socket.AI_CANONNAME):
+                print('Family        :', families[family])
+                print('Type          :', types[socktype])
+                print('Protocol      :', protocols[proto])
+                print('Canonical name:', canonname)
+                print('Socket address:', sockaddr)
+                print()
+            """;
+        var python = await CliRun.RunAsync("python3", ["-c", script]);
+        var run = await CliRun.AgentAsync("resolve", "localhost", "http", "--flags", "canonname");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(python.Stdout.TrimEnd('\n'), run.Stdout.TrimEnd('\n'));
+    }
+
+    [Theory]
+    [InlineData("resolve", "localhost", "70000")]
+    [InlineData("resolve", "localhost", "80", "--family", "ipx")]
+    [InlineData("resolve", "localhost", "80", "--flags", "canonname,bogus")]
+    [InlineData("resolve", "localhost", "80", "--proto", "nosuch")]
+    [InlineData("lookup", "nameinfo", "127.0.0.1", "65536")]
+    [InlineData("lookup", "nameinfo", "127.0.0.1", "22", "--flags", "fqdn")]
+    [InlineData("addr", "ntoa", "not-hex")]
+    [InlineData("addr", "htons", "12x")]
+    [InlineData("addr", "pton", "::1")]
+    public async Task BadArguments_Exit2WithMessage_NoStackTrace(params string[] args)
+    {
+        var run = await CliRun.AgentAsync([.. args, "--json"]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.NotEqual("", run.Stderr.Trim());
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
+    public async Task BadArguments_HostNameOver253Characters_Exit2()
+    {
+        var name = string.Join('.', Enumerable.Repeat(new string('a', 50), 6));
+        var run = await CliRun.AgentAsync("lookup", "hostbyname", name);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("253", run.Stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonArray> OracleAsync(string call)
+    {
+        var run = await CliRun.RunAsync("python3", [CliRun.OraclePath], $"[{call}]");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        return JsonNode.Parse(run.Stdout)!.AsArray();
+    }
+}
