@@ -69,6 +69,11 @@ public sealed class CreateConnection : ReceiveActor
             self.Tell(new Finished(null, [], OsErrors.TimedOut), ActorRefs.NoSender);
             return;
         }
+        catch (AddressResolutionException e)
+        {
+            self.Tell(new Finished(null, [], e.Error), ActorRefs.NoSender);
+            return;
+        }
         catch (SocketException e)
         {
             var error = new EndpointResolutionException(Endpoint.Tcp("localhost", _command.Port), e).Error;

@@ -41,7 +41,9 @@ internal static class ConnectCommand
     private static async Task<int> RunAsync(string host, int port, TimeSpan timeout, bool json)
     {
         await using var system = ActorSystem.Create("agent-connect", new ActorSystemSettings { LogLevel = Serilog.Events.LogEventLevel.Fatal });
-        var io = system.ActorOf(IoManager.Props(), "io");
+        // create_connection resolves through the resolver actors, as every lookup in the agent does.
+        var resolver = system.ActorOf(Agent.Actors.Resolution.ResolverActor.Props(), "resolver");
+        var io = system.ActorOf(IoManager.Props(resolver: new ResolverActorAddressResolver(resolver, timeout)), "io");
         // The ask's temporary actor is the connection's handler: when it completes, the connection closes itself.
         var reply = await io.Ask<object>(new Tcp.CreateConnection(host, port, timeout), timeout + TimeSpan.FromSeconds(5));
         var (socket, attempts, error) = reply switch

@@ -86,4 +86,22 @@ public sealed class HappyEyeballsTests : IoTestBase
         Assert.Equal("ConnectionRefusedError: [Errno 111] Connection refused", failed.Cause.ToString());
         Assert.Single(failed.Attempts!);
     }
+
+    [Fact]
+    public async Task CreateConnection_ThroughTheResolverActor_ConnectsToLocalhost()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var resolver = System.ActorOf(Agent.Actors.Resolution.ResolverActor.Props());
+        var io = System.ActorOf(IoManager.Props(resolver: new ResolverActorAddressResolver(resolver)));
+        var client = Probe.Create(System);
+        io.Tell(new Tcp.CreateConnection("localhost", port, TimeSpan.FromSeconds(10)), client.Ref);
+        var (connected, _) = await client.ExpectAsync<Tcp.Connected>(15);
+        Assert.Equal($"tcp:127.0.0.1:{port}", connected.RemoteAddress.ToString());
+        // Whatever getaddrinfo listed before 127.0.0.1 (::1 on most hosts) was tried and refused, never skipped.
+        Assert.Equal("connected", connected.Attempts![^1].Outcome);
+        Assert.All(connected.Attempts.SkipLast(1), a => Assert.Equal(111, a.Error?.Errno));
+    }
 }
