@@ -14,12 +14,17 @@ namespace Agent.Actors.Io;
 /// </summary>
 public sealed class DatagramEndpoint : ReceiveActor
 {
+    private const int MaxBatch = 32;
+    private const int MaxCachedPeers = 4096;
     private readonly IActorRef _handler;
     private readonly Udp.Command _command;
     private readonly Endpoint _endpoint;
     private readonly SocketOptions _options;
     private readonly IoSettings _settings;
     private readonly Queue<(Udp.Send Send, EndPoint Target, IActorRef Commander)> _sends = new();
+    // Echo-style traffic talks to the same peers again and again: convert each address once.
+    private readonly Dictionary<EndPoint, Endpoint> _senders = [];
+    private readonly Dictionary<Endpoint, EndPoint> _targets = [];
     private Socket? _socket;
     private EndPoint? _peer;
     private readonly EndpointKind _kind;
@@ -205,7 +210,11 @@ public sealed class DatagramEndpoint : ReceiveActor
             try
             {
                 // Literal addresses resolve without blocking; a name here costs one getaddrinfo.
-                target = SocketFactory.ResolveAsync(t).GetAwaiter().GetResult();
+                if (!_targets.TryGetValue(t, out target!))
+                {
+                    target = SocketFactory.ResolveAsync(t).GetAwaiter().GetResult();
+                    Remember(_targets, t, target);
+                }
             }
             catch (EndpointResolutionException e)
             {
@@ -300,7 +309,14 @@ public sealed class DatagramEndpoint : ReceiveActor
         try
         {
             var result = await socket.ReceiveFromAsync(buffer.AsMemory(0, size), SocketFlags.None, any).ConfigureAwait(false);
-            self.Tell(new DatagramRead(buffer.AsSpan(0, result.ReceivedBytes).ToArray(), result.RemoteEndPoint), ActorRefs.NoSender);
+            var batch = new List<(byte[] Data, EndPoint From)> { (buffer.AsSpan(0, result.ReceivedBytes).ToArray(), result.RemoteEndPoint) };
+            // Under load more datagrams are already queued: take up to a batch of them in one wake-up.
+            while (batch.Count < MaxBatch && socket.Available > 0)
+            {
+                result = await socket.ReceiveFromAsync(buffer.AsMemory(0, size), SocketFlags.None, any).ConfigureAwait(false);
+                batch.Add((buffer.AsSpan(0, result.ReceivedBytes).ToArray(), result.RemoteEndPoint));
+            }
+            self.Tell(new DatagramRead(batch), ActorRefs.NoSender);
         }
         catch (Exception e)
         {
@@ -315,8 +331,26 @@ public sealed class DatagramEndpoint : ReceiveActor
     private void OnDatagram(DatagramRead read)
     {
         _receiving = false;
-        _handler.Tell(new Udp.Received(read.Data, SocketFactory.ToEndpoint(_kind, read.From)), Self);
+        foreach (var (data, from) in read.Datagrams)
+        {
+            if (!_senders.TryGetValue(from, out var sender))
+            {
+                sender = SocketFactory.ToEndpoint(_kind, from);
+                Remember(_senders, from, sender);
+            }
+            _handler.Tell(new Udp.Received(data, sender), Self);
+        }
         StartReceive();
+    }
+
+    private static void Remember<TKey, TValue>(Dictionary<TKey, TValue> cache, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (cache.Count >= MaxCachedPeers)
+        {
+            cache.Clear();
+        }
+        cache[key] = value;
     }
 
     private void OnReadFailed(ReadFailed failed)
@@ -351,7 +385,7 @@ public sealed class DatagramEndpoint : ReceiveActor
 
     private sealed record ResolveFailed(PythonError Error);
 
-    private sealed record DatagramRead(byte[] Data, EndPoint From);
+    private sealed record DatagramRead(List<(byte[] Data, EndPoint From)> Datagrams);
 
     private sealed record ReadFailed(Exception Error);
 

@@ -250,9 +250,10 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     {
         try
         {
-            if (!datagram)
+            if (!datagram && socket.Available == 0)
             {
-                // A zero-byte read waits for data without holding a buffer, so idle connections cost no buffer.
+                // A zero-byte read waits for data without holding a buffer, so idle connections cost no buffer;
+                // a busy connection (bytes already queued) skips it and reads at once.
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
             }
             var buffer = ArrayPool<byte>.Shared.Rent(chunk);
