@@ -90,6 +90,7 @@ for d in sorted(glob.glob(os.path.join(sys.argv[1], "*")), key=lambda s: int(os.
         rc = int(f.read().strip() or "1")
     trx = os.path.join(d, project + ".trx")
     project_failed = 0
+    run_errors = []
     if os.path.exists(trx):
         root = ET.parse(trx).getroot()
         for r in root.iterfind(".//t:Results/t:UnitTestResult", ns):
@@ -106,12 +107,12 @@ for d in sorted(glob.glob(os.path.join(sys.argv[1], "*")), key=lambda s: int(os.
                 failures.append(f"{project}: {test} [{outcome}]: {msg.splitlines()[0] if msg else ''}")
         for info in root.iterfind(".//t:ResultSummary/t:RunInfos/t:RunInfo", ns):
             text = info.findtext("t:Text", default="", namespaces=ns).strip()
-            if info.get("outcome") in ("Error", "Failed", "Aborted") and text:
-                failures.append(f"{project}: run error: {text.splitlines()[0]}")
+            if "abort" in text.lower() or "crash" in text.lower():
+                run_errors.append(text.splitlines()[0])
     if rc != 0 and project_failed == 0:
         project_failed = 1
-        why = "no TRX written" if not os.path.exists(trx) else "no failed test recorded"
-        failures.append(f"{project}: dotnet test exited {rc} ({why}: build, crash or hang; see its output above)")
+        why = "; ".join(run_errors) or ("no TRX written" if not os.path.exists(trx) else "no failed test recorded")
+        failures.append(f"{project}: dotnet test exited {rc}: {why} (see its output above)")
     failed += project_failed
 
 if skips:
