@@ -3,7 +3,8 @@ namespace Agent.Bench;
 /// <summary>
 /// What one measuring process reports. <see cref="Value"/> is the figure; the rest is the
 /// evidence for explaining it: operations and seconds measured, bytes allocated per operation
-/// on all threads, and GC collections per generation during the measured interval.
+/// on all threads, GC collections per generation, and the cores' worth of CPU this process
+/// used and other processes on the machine used during the measured interval.
 /// </summary>
 internal sealed record CaseResult(
     string Case,
@@ -15,4 +16,6 @@ internal sealed record CaseResult(
     int Gen0,
     int Gen1,
     int Gen2,
+    double OwnCores,
+    double OtherCores,
     string? Note);
