@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Net.Sockets;
 using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
@@ -21,7 +22,7 @@ public sealed class IntegrityTests : IoTestBase
         var address = await SocketFactory.ResolveAsync(local);
         using var gate = new SemaphoreSlim(Parallel);
         var verified = 0;
-        using var deadline = new CancellationTokenSource(TestBeds.Testbed.Dilated(300));
+        using var deadline = new CancellationTokenSource(TestBed.Dilated(300));
         await Task.WhenAll(Enumerable.Range(0, Connections).Select(async i =>
         {
             await gate.WaitAsync(deadline.Token);

@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Threading.Channels;
 using Agent.Actors.Kernel;
 using Agent.Actors.Tests.TestBeds;
@@ -26,7 +27,7 @@ public sealed class Probe
     /// <summary>The next message, which must be a <typeparamref name="T"/>, within <paramref name="seconds"/> (dilated).</summary>
     public async Task<(T Message, IActorRef Sender)> ExpectAsync<T>(double seconds = 5)
     {
-        using var cancel = new CancellationTokenSource(Testbed.Dilated(seconds));
+        using var cancel = new CancellationTokenSource(TestBed.Dilated(seconds));
         try
         {
             var (message, sender) = await _inbox.Reader.ReadAsync(cancel.Token);
@@ -36,14 +37,14 @@ public sealed class Probe
         }
         catch (OperationCanceledException)
         {
-            throw new Xunit.Sdk.XunitException($"no {typeof(T).Name} within {Testbed.Dilated(seconds)}");
+            throw new Xunit.Sdk.XunitException($"no {typeof(T).Name} within {TestBed.Dilated(seconds)}");
         }
     }
 
     /// <summary>The next message of type <typeparamref name="T"/>, skipping others, within <paramref name="seconds"/> (dilated).</summary>
     public async Task<(T Message, IActorRef Sender)> FishAsync<T>(double seconds = 5)
     {
-        using var cancel = new CancellationTokenSource(Testbed.Dilated(seconds));
+        using var cancel = new CancellationTokenSource(TestBed.Dilated(seconds));
         try
         {
             while (true)
@@ -57,7 +58,7 @@ public sealed class Probe
         }
         catch (OperationCanceledException)
         {
-            throw new Xunit.Sdk.XunitException($"no {typeof(T).Name} within {Testbed.Dilated(seconds)}");
+            throw new Xunit.Sdk.XunitException($"no {typeof(T).Name} within {TestBed.Dilated(seconds)}");
         }
     }
 

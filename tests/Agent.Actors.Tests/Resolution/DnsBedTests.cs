@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Text.Json.Nodes;
 using Agent.Actors.Tests.TestBeds;
 using Xunit;
@@ -46,9 +47,9 @@ public sealed class DnsBedTests
     [DnsTestBedFact]
     public async Task DirectLookups_InBed_MatchPython()
     {
-        TestBeds.TestBeds.RequireDnsBed();
+        TestBeds.DnsBed.Require();
         var calls = BedCalls();
-        var expected = await PythonOracle.RunAsync(calls, TestBeds.TestBeds.DnsBedScript);
+        var expected = await PythonOracle.RunAsync(calls, TestBeds.DnsBed.Script);
         var actual = await RunInBedAsync("parity", calls);
         ParityAssert.Equal(calls, expected, actual);
     }
@@ -56,9 +57,9 @@ public sealed class DnsBedTests
     [DnsTestBedFact]
     public async Task ActorLookups_InBed_MatchPythonAndPyMotw()
     {
-        TestBeds.TestBeds.RequireDnsBed();
+        TestBeds.DnsBed.Require();
         var calls = BedCalls();
-        var expected = await PythonOracle.RunAsync(calls, TestBeds.TestBeds.DnsBedScript);
+        var expected = await PythonOracle.RunAsync(calls, TestBeds.DnsBed.Script);
         var actual = await RunInBedAsync("parity-actors", calls);
         ParityAssert.Equal(calls, expected, actual);
 
@@ -75,9 +76,9 @@ public sealed class DnsBedTests
     [DnsTestBedFact]
     public async Task BlackholeNameserver_LookupTimesOutOnTime_OthersAnswered()
     {
-        TestBeds.TestBeds.RequireDnsBed();
+        TestBeds.DnsBed.Require();
         var timeout = TestTime.Seconds(2);
-        var output = await ProcessRunner.RunAsync(TestBeds.TestBeds.DnsBedScript,
+        var output = await ProcessRunner.RunAsync(TestBeds.DnsBed.Script,
             ["--blackhole", "dotnet", TestsDll, "blackhole-timeout", timeout.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         var report = JsonNode.Parse(output)!;
         Assert.True(report["stuckTimedOut"]!.GetValue<bool>(), output);
@@ -93,7 +94,7 @@ public sealed class DnsBedTests
         try
         {
             await File.WriteAllTextAsync(file, calls.ToJsonString());
-            var output = await ProcessRunner.RunAsync(TestBeds.TestBeds.DnsBedScript, ["dotnet", TestsDll, mode, file]);
+            var output = await ProcessRunner.RunAsync(TestBeds.DnsBed.Script, ["dotnet", TestsDll, mode, file]);
             return JsonNode.Parse(output)!.AsArray();
         }
         finally

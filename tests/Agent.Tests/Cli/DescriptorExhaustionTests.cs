@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Net;
 using System.Net.Sockets;
 using Agent.Tests.Testbeds;
@@ -7,12 +8,12 @@ namespace Agent.Tests.Cli;
 
 public sealed class DescriptorExhaustionTests
 {
-    [TestbedFact("bash")]
+    [TestBedFact("bash")]
     public async Task Listener_UnderLowUlimit_BacksOffOnceAndRecoversWhenDescriptorsFree()
     {
         using var dir = new TempDirectory();
         var command = $"ulimit -n 128 && exec \"{AgentProcess.DotnetHost}\" \"{AgentProcess.AgentDll}\" run --echo tcp:127.0.0.1:0";
-        await using var node = AgentProcess.Start(Testbed.Tool("bash"), dir.Path, ["-c", command]);
+        await using var node = AgentProcess.Start(TestBed.Tool("bash"), dir.Path, ["-c", command]);
         var line = await node.ExpectLineAsync(l => l.StartsWith("listening tcp", StringComparison.Ordinal));
         var endpoint = new IPEndPoint(IPAddress.Loopback, int.Parse(line[(line.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
@@ -38,7 +39,7 @@ public sealed class DescriptorExhaustionTests
             .ToArray();
         Assert.DoesNotContain("WW", new string(events), StringComparison.Ordinal);
 
-        using var deadline = new CancellationTokenSource(Testbed.Dilated(20));
+        using var deadline = new CancellationTokenSource(TestBed.Dilated(20));
         using var fresh = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await fresh.ConnectAsync(endpoint, deadline.Token);
         await fresh.SendAsync("alive"u8.ToArray(), deadline.Token);

@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Text;
 using System.Text.Json.Nodes;
 using Agent.Actors.Tests.TestBeds;
@@ -16,7 +17,7 @@ public sealed class DnsBedCliTests
     [DnsTestBedFact]
     public async Task GetHostByNameEx_PyMotwExample_SameOutputAsPython()
     {
-        TestBeds.RequireDnsBed();
+        DnsBed.Require();
         var python = $$"""
             import socket
             for host in {{PyList(Hosts)}}:
@@ -34,7 +35,7 @@ public sealed class DnsBedCliTests
         var actual = new StringBuilder();
         foreach (var host in Hosts)
         {
-            var run = await CliRun.RunAsync(TestBeds.DnsBedScript, ["dotnet", CliRun.AgentDll, "lookup", "hostbyname-ex", host, "--json"]);
+            var run = await CliRun.RunAsync(DnsBed.Script, ["dotnet", CliRun.AgentDll, "lookup", "hostbyname-ex", host, "--json"]);
             var value = JsonNode.Parse(run.Stdout)!;
             Assert.Equal(value is JsonObject ? 1 : 0, run.ExitCode);
             actual.AppendLine(host);
@@ -57,7 +58,7 @@ public sealed class DnsBedCliTests
     [DnsTestBedFact]
     public async Task Resolve_DualStackWithCanonName_SameTextAsPyMotw()
     {
-        TestBeds.RequireDnsBed();
+        DnsBed.Require();
         const string python = """
             import socket
             def get_constants(prefix):
@@ -82,15 +83,15 @@ public sealed class DnsBedCliTests
     [DnsTestBedFact]
     public async Task Resolve_MissingName_FailsLikePython()
     {
-        TestBeds.RequireDnsBed();
-        var run = await CliRun.RunAsync(TestBeds.DnsBedScript, ["dotnet", CliRun.AgentDll, "resolve", "missing.bed.test", "80"]);
+        DnsBed.Require();
+        var run = await CliRun.RunAsync(DnsBed.Script, ["dotnet", CliRun.AgentDll, "resolve", "missing.bed.test", "80"]);
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("gaierror: [Errno -2] Name or service not known\n", run.Stderr);
     }
 
     private static async Task<string> InBedAsync(params string[] command)
     {
-        var run = await CliRun.RunAsync(TestBeds.DnsBedScript, command);
+        var run = await CliRun.RunAsync(DnsBed.Script, command);
         Assert.True(run.ExitCode == 0, $"{string.Join(' ', command)}: exit {run.ExitCode}: {run.Stderr}");
         return run.Stdout;
     }

@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using Agent.Tests.Testbeds;
 using Xunit;
 
@@ -30,14 +31,14 @@ public sealed class InteropTests
 
     private static string[] Lines(string text) => text.TrimEnd().Split('\n');
 
-    [TestbedFact("python3")]
+    [TestBedFact("python3")]
     public async Task SeedPythonClients_AgainstAgentServices_PrintTheSeedTranscripts()
     {
         using var dir = new TempDirectory();
         var (node, tcp, udp) = await StartNodeAsync(dir);
         await using (node)
         {
-            var python = Testbed.Tool("python3");
+            var python = TestBed.Tool("python3");
             var tcpRun = await AgentProcess.RunAsync(python, dir.Path, ["-c", Seeds.TcpClient, tcp.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             Assert.Equal(0, tcpRun.ExitCode);
             Assert.Equal([$"connecting to localhost port {tcp}", .. Seeds.StreamTranscript], Lines(tcpRun.Stdout));
@@ -57,11 +58,11 @@ public sealed class InteropTests
         }
     }
 
-    [TestbedFact("python3")]
+    [TestBedFact("python3")]
     public async Task AgentEcho_AgainstSeedPythonServers_ExitsZeroWithTheSeedTranscript()
     {
         using var dir = new TempDirectory();
-        var python = Testbed.Tool("python3");
+        var python = TestBed.Tool("python3");
         await using (var server = AgentProcess.Start(python, dir.Path, ["-u", "-c", Seeds.TcpServer]))
         {
             var port = PortOf(await server.ExpectLineAsync(l => l.StartsWith("bound to port", StringComparison.Ordinal)));
@@ -86,15 +87,15 @@ public sealed class InteropTests
         }
     }
 
-    [TestbedFact("socat", "ncat")]
+    [TestBedFact("socat", "ncat")]
     public async Task SocatAndNcat_AgainstAgentServices_GetEveryByteBack()
     {
         using var dir = new TempDirectory();
         var (node, tcp, udp) = await StartNodeAsync(dir);
         await using (node)
         {
-            var socat = Testbed.Tool("socat");
-            var ncat = Testbed.Tool("ncat");
+            var socat = TestBed.Tool("socat");
+            var ncat = TestBed.Tool("ncat");
             var payload = string.Concat(Enumerable.Range(0, 2000).Select(i => $"line {i}\n"));
             // socat and ncat half-close after stdin's end: the echo must still return everything first.
             var viaSocat = await AgentProcess.RunAsync(socat, dir.Path, ["-t", "5", "-", $"TCP:127.0.0.1:{tcp}"], payload);

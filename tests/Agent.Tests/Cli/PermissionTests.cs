@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using Agent.Tests.Testbeds;
 using Xunit;
 
@@ -5,7 +6,7 @@ namespace Agent.Tests.Cli;
 
 public sealed class PermissionTests
 {
-    [TestbedFact("root", "runuser")]
+    [TestBedFact("root", "runuser")]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Echo_AsAnotherUser_ToOwnerOnlyUnixNode_IsPermissionDeniedErrno13()
     {
@@ -14,7 +15,7 @@ public sealed class PermissionTests
         await using var node = AgentProcess.StartAgent(dir.Path, "run", "--echo", "unix:./uds_socket");
         await node.ExpectLineAsync(l => l == "listening unix ./uds_socket");
         Assert.Equal((UnixFileMode)0x180, File.GetUnixFileMode(Path.Combine(dir.Path, "uds_socket")));
-        var (code, stdout, _) = await AgentProcess.RunAsync(Testbed.Tool("runuser"), dir.Path,
+        var (code, stdout, _) = await AgentProcess.RunAsync(TestBed.Tool("runuser"), dir.Path,
             ["-u", "nobody", "--", AgentProcess.DotnetHost, AgentProcess.AgentDll, "echo", "unix:./uds_socket", "--json"]);
         Assert.Equal(1, code);
         Assert.Equal("{\"endpoint\":\"unix:./uds_socket\",\"error\":\"PermissionError\",\"errno\":13,\"strerror\":\"Permission denied\"}", stdout.Trim());

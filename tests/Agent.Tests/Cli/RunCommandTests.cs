@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;

@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -126,7 +127,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
     /// <summary>The next stdout line matching <paramref name="predicate"/>, within <paramref name="seconds"/> (dilated).</summary>
     public async Task<string> ExpectLineAsync(Func<string, bool> predicate, double seconds = 20)
     {
-        using var cancel = new CancellationTokenSource(Testbed.Dilated(seconds));
+        using var cancel = new CancellationTokenSource(TestBed.Dilated(seconds));
         try
         {
             while (true)
@@ -140,14 +141,14 @@ public sealed partial class AgentProcess : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
-            throw new Xunit.Sdk.XunitException($"no matching line within {Testbed.Dilated(seconds)}; stdout:\n{Stdout}\nstderr:\n{Stderr}");
+            throw new Xunit.Sdk.XunitException($"no matching line within {TestBed.Dilated(seconds)}; stdout:\n{Stdout}\nstderr:\n{Stderr}");
         }
     }
 
     /// <summary>The next stderr line containing <paramref name="text"/>, within <paramref name="seconds"/> (dilated).</summary>
     public async Task<string> ExpectStderrAsync(string text, double seconds = 20)
     {
-        using var cancel = new CancellationTokenSource(Testbed.Dilated(seconds));
+        using var cancel = new CancellationTokenSource(TestBed.Dilated(seconds));
         try
         {
             while (true)
@@ -161,7 +162,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new Xunit.Sdk.XunitException($"no stderr line with '{text}' within {Testbed.Dilated(seconds)}; stderr:\n{Stderr}");
+            throw new Xunit.Sdk.XunitException($"no stderr line with '{text}' within {TestBed.Dilated(seconds)}; stderr:\n{Stderr}");
         }
     }
 
@@ -171,7 +172,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
     /// <summary>Waits for exit within <paramref name="seconds"/> (dilated) and returns the exit code.</summary>
     public async Task<int> WaitForExitAsync(double seconds = 20)
     {
-        using var cancel = new CancellationTokenSource(Testbed.Dilated(seconds));
+        using var cancel = new CancellationTokenSource(TestBed.Dilated(seconds));
         try
         {
             await _process.WaitForExitAsync(cancel.Token);
@@ -179,7 +180,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             _process.Kill(entireProcessTree: true);
-            throw new Xunit.Sdk.XunitException($"process did not exit within {Testbed.Dilated(seconds)}; stdout:\n{Stdout}\nstderr:\n{Stderr}");
+            throw new Xunit.Sdk.XunitException($"process did not exit within {TestBed.Dilated(seconds)}; stdout:\n{Stdout}\nstderr:\n{Stderr}");
         }
         return _process.ExitCode;
     }
