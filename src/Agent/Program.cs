@@ -17,4 +17,5 @@ if (parsed.Errors.Count > 0)
     Console.Error.WriteLine("Try 'agent --help' for usage.");
     return ExitCodes.Usage;
 }
-return await parsed.InvokeAsync();
+// The node host maps SIGTERM/SIGINT to coordinated shutdown itself, so System.CommandLine must not intercept them.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
