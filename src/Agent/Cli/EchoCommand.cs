@@ -73,9 +73,15 @@ internal static class EchoCommand
         if (!json)
         {
             Console.WriteLine($"connecting to {target}");
-            Console.WriteLine($"sending {PyRepr.Bytes(payload)}");
         }
         var outcome = await EchoClient.RunAsync(system, io, target, payload, chunk, timeout,
+            () =>
+            {
+                if (!json)
+                {
+                    Console.WriteLine($"sending {PyRepr.Bytes(payload)}");
+                }
+            },
             data =>
             {
                 if (!json)

@@ -9,7 +9,8 @@ namespace Agent.Clients;
 /// <summary>
 /// The client side of the seed echo programs as an actor: connect (stream) or connect a datagram
 /// socket, send the message, collect what comes back until it is all there (stream) or one datagram
-/// arrives, then close. Each chunk is passed to <c>onChunk</c> as it arrives.
+/// arrives, then close. <c>onSending</c> runs once connected, just before the message goes out,
+/// and each chunk is passed to <c>onChunk</c> as it arrives.
 /// </summary>
 internal sealed class EchoClient : ReceiveActor, IWithTimers
 {
@@ -18,6 +19,7 @@ internal sealed class EchoClient : ReceiveActor, IWithTimers
     private readonly byte[] _message;
     private readonly int _chunk;
     private readonly TimeSpan _timeout;
+    private readonly Action _onSending;
     private readonly Action<byte[]> _onChunk;
     private readonly TaskCompletionSource<EchoOutcome> _done;
     private readonly List<byte[]> _chunks = [];
@@ -28,13 +30,14 @@ internal sealed class EchoClient : ReceiveActor, IWithTimers
     private double _rtt;
 
     private EchoClient(IActorRef io, Endpoint endpoint, byte[] message, int chunk, TimeSpan timeout,
-        Action<byte[]> onChunk, TaskCompletionSource<EchoOutcome> done)
+        Action onSending, Action<byte[]> onChunk, TaskCompletionSource<EchoOutcome> done)
     {
         _io = io;
         _endpoint = endpoint;
         _message = message;
         _chunk = chunk;
         _timeout = timeout;
+        _onSending = onSending;
         _onChunk = onChunk;
         _done = done;
         Receive<Tcp.Connected>(OnTcpConnected);
@@ -59,10 +62,10 @@ internal sealed class EchoClient : ReceiveActor, IWithTimers
 
     /// <summary>Runs one exchange in <paramref name="system"/>.</summary>
     public static Task<EchoOutcome> RunAsync(ActorSystem system, IActorRef io, Endpoint endpoint, byte[] message, int chunk,
-        TimeSpan timeout, Action<byte[]> onChunk)
+        TimeSpan timeout, Action onSending, Action<byte[]> onChunk)
     {
         var done = new TaskCompletionSource<EchoOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(Props.FromFactory(() => new EchoClient(io, endpoint, message, chunk, timeout, onChunk, done)), "echo-client");
+        system.ActorOf(Props.FromFactory(() => new EchoClient(io, endpoint, message, chunk, timeout, onSending, onChunk, done)), "echo-client");
         return done.Task;
     }
 
@@ -92,6 +95,7 @@ internal sealed class EchoClient : ReceiveActor, IWithTimers
         _socket = connected.Socket;
         _connection = Sender;
         Sender.Tell(Tcp.Register.Instance, Self);
+        _onSending();
         _clock.Start();
         Sender.Tell(new Tcp.Write(_message), Self);
         if (_message.Length == 0)
@@ -104,6 +108,7 @@ internal sealed class EchoClient : ReceiveActor, IWithTimers
     {
         _socket = connected.Socket;
         _connection = Sender;
+        _onSending();
         _clock.Start();
         Sender.Tell(new Udp.Send(_message), Self);
     }
