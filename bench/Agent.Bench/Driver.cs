@@ -83,7 +83,8 @@ internal static class Driver
             {
                 best = result;
             }
-            if (result.OtherCores <= settings.QuietCores || attempt > settings.NoisyRetries)
+            // Retained bytes per actor do not depend on outside load: never worth a second run.
+            if (result.OtherCores <= settings.QuietCores || attempt > settings.NoisyRetries || name == "memory")
             {
                 break;
             }
