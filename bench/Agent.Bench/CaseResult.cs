@@ -3,7 +3,7 @@ namespace Agent.Bench;
 /// <summary>
 /// What one measuring process reports. <see cref="Value"/> is the figure; the rest is the
 /// evidence for explaining it: operations and seconds measured, bytes allocated per operation
-/// on all threads, GC collections per generation, and the cores' worth of CPU this process
+/// on all threads, GC collections per generation, the share of the interval the GC paused the process, and the cores' worth of CPU this process
 /// used and other processes on the machine used during the measured interval.
 /// </summary>
 internal sealed record CaseResult(
@@ -16,6 +16,7 @@ internal sealed record CaseResult(
     int Gen0,
     int Gen1,
     int Gen2,
+    double GcPausePercent,
     double OwnCores,
     double OtherCores,
     string? Note);

@@ -83,7 +83,8 @@ internal static class Driver
             {
                 best = result;
             }
-            if (result.OtherCores <= settings.QuietCores || attempt > settings.NoisyRetries)
+            // Retained bytes per actor do not depend on outside load: never worth a second run.
+            if (result.OtherCores <= settings.QuietCores || attempt > settings.NoisyRetries || name == "memory")
             {
                 break;
             }
@@ -189,21 +190,22 @@ internal static class Driver
         }
         lines.Add("");
         lines.Add("Evidence per figure (run closest to the median), over the measured interval: bytes allocated per operation on all threads,");
+        lines.Add("GC pause time as a share of the interval,");
         lines.Add("GCs, cores' worth of CPU used by the benchmark process and by other processes on the machine (0.00 = a quiet machine),");
         lines.Add("and the benchmark process's CPU time per operation (less sensitive to outside load than the rate).");
         lines.Add("");
-        lines.Add("| figure | allocated B/op | gen0 / gen1 / gen2 GCs | CPU: own / others (cores) | own CPU ns/op | operations | seconds | note |");
-        lines.Add("|---|---|---|---|---|---|---|---|");
+        lines.Add("| figure | allocated B/op | gen0 / gen1 / gen2 GCs | GC pause | CPU: own / others (cores) | own CPU ns/op | operations | seconds | note |");
+        lines.Add("|---|---|---|---|---|---|---|---|---|");
         foreach (var f in report.Figures)
         {
             if (f.Median is not { } median)
             {
-                lines.Add($"| {f.Figure} | | | | | | | {string.Join("; ", f.Errors)} |");
+                lines.Add($"| {f.Figure} | | | | | | | | {string.Join("; ", f.Errors)} |");
                 continue;
             }
             var r = f.Runs.MinBy(x => Math.Abs(x.Value - median))!;
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {f.Figure} | {r.AllocatedBytesPerOp:0.0} | {r.Gen0} / {r.Gen1} / {r.Gen2} | {r.OwnCores:0.00} / {r.OtherCores:0.00} | {r.OwnCores * r.Seconds * 1e9 / Math.Max(1, r.Operations):0} | {r.Operations:N0} | {r.Seconds:0.000} | {r.Note} |"));
+                $"| {f.Figure} | {r.AllocatedBytesPerOp:0.0} | {r.Gen0} / {r.Gen1} / {r.Gen2} | {r.GcPausePercent:0.0} % | {r.OwnCores:0.00} / {r.OtherCores:0.00} | {r.OwnCores * r.Seconds * 1e9 / Math.Max(1, r.Operations):0} | {r.Operations:N0} | {r.Seconds:0.000} | {r.Note} |"));
         }
         return string.Join(Environment.NewLine, lines);
     }
