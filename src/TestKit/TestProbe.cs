@@ -20,6 +20,12 @@ public sealed class TestProbe
         Ref = system.ActorOf(Props.FromFactory(() => new ProbeActor(_queue.Writer)), name);
     }
 
+    /// <summary>A probe in <paramref name="system"/>, for tests that own their system instead of deriving from <see cref="TestKit"/>.</summary>
+    public static TestProbe Create(ActorSystem system, string? name = null) => new(system, name);
+
+    /// <summary>True when a message has arrived that no expectation has taken yet.</summary>
+    public bool HasMessages => _queue.Reader.TryPeek(out _);
+
     /// <summary>The system the probe lives in.</summary>
     public ActorSystem System { get; }
 

@@ -14,6 +14,22 @@ public sealed class TestProbeTests(ITestOutputHelper output) : TestKit(output)
     private IActorRef NewEcho() => ActorOf(Props.Create<Echo>());
 
     [Fact]
+    public async Task HasMessages_UntilTheMessageIsExpected_IsTrue()
+    {
+        using var system = ActorSystem.Create("probe-owner");
+        var probe = TestProbe.Create(system);
+        Assert.False(probe.HasMessages);
+        probe.Ref.Tell("queued", ActorRefs.NoSender);
+        await AwaitAssertAsync(() =>
+        {
+            Assert.True(probe.HasMessages);
+            return Task.CompletedTask;
+        });
+        Assert.Equal("queued", await probe.ExpectMsgAsync<string>());
+        Assert.False(probe.HasMessages);
+    }
+
+    [Fact]
     public void ExpectMsg_MessageArrives_ReturnsItAndRecordsTheSender()
     {
         var echo = NewEcho();

@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -10,11 +11,12 @@ namespace Agent.Actors.Tests.Io;
 
 public sealed class DatagramActorTests : IoTestBase
 {
-    private async Task<(Probe Handler, Agent.Actors.Kernel.IActorRef Endpoint, Udp.Bound Bound)> BindUdpAsync(string endpoint)
+    private async Task<(TestProbe Handler, Agent.Actors.Kernel.IActorRef Endpoint, Udp.Bound Bound)> BindUdpAsync(string endpoint)
     {
-        var handler = Probe.Create(System);
+        var handler = TestProbe.Create(System);
         Io.Tell(new Udp.Bind(Endpoint.Parse(endpoint)), handler.Ref);
-        var (bound, actor) = await handler.ExpectAsync<Udp.Bound>();
+        var bound = await handler.ExpectMsgAsync<Udp.Bound>();
+        var actor = handler.LastSender;
         return (handler, actor, bound);
     }
 
@@ -26,10 +28,10 @@ public sealed class DatagramActorTests : IoTestBase
         Assert.Equal(("AF_INET", "SOCK_DGRAM", 17), (aBound.Socket.Family, aBound.Socket.Type, aBound.Socket.Proto));
         aRef.Tell(new Udp.Send(Encoding.ASCII.GetBytes("one"), bBound.LocalAddress, Ack: 1), a.Ref);
         aRef.Tell(new Udp.Send(Encoding.ASCII.GetBytes("two!"), bBound.LocalAddress, Ack: 2), a.Ref);
-        Assert.Equal(1, (await a.ExpectAsync<Udp.SendAck>()).Message.Ack);
-        Assert.Equal(2, (await a.ExpectAsync<Udp.SendAck>()).Message.Ack);
-        var first = (await b.ExpectAsync<Udp.Received>()).Message;
-        var second = (await b.ExpectAsync<Udp.Received>()).Message;
+        Assert.Equal(1, (await a.ExpectMsgAsync<Udp.SendAck>()).Ack);
+        Assert.Equal(2, (await a.ExpectMsgAsync<Udp.SendAck>()).Ack);
+        var first = (await b.ExpectMsgAsync<Udp.Received>());
+        var second = (await b.ExpectMsgAsync<Udp.Received>());
         Assert.Equal(["one", "two!"], new[] { first, second }.Select(r => Encoding.ASCII.GetString(r.Data.Span)).Order().ToArray());
         Assert.Equal(aBound.LocalAddress, first.Sender);
     }
@@ -40,13 +42,13 @@ public sealed class DatagramActorTests : IoTestBase
         var (a, aRef, aBound) = await BindUdpAsync("udp:127.0.0.1:0");
         var send = new Udp.Send(new byte[Udp.MaxIPv4Payload + 1], aBound.LocalAddress);
         aRef.Tell(send, a.Ref);
-        var (failed, _) = await a.ExpectAsync<Udp.CommandFailed>();
+        var failed = await a.ExpectMsgAsync<Udp.CommandFailed>();
         Assert.Same(send, failed.Cmd);
         Assert.Equal(90, failed.Cause.Errno);
         Assert.Contains("at most 65507", failed.Cause.Strerror, StringComparison.Ordinal);
         // The largest legal datagram still goes through, to ourselves.
         aRef.Tell(new Udp.Send(new byte[Udp.MaxIPv4Payload], aBound.LocalAddress), a.Ref);
-        Assert.Equal(Udp.MaxIPv4Payload, (await a.ExpectAsync<Udp.Received>()).Message.Data.Length);
+        Assert.Equal(Udp.MaxIPv4Payload, (await a.ExpectMsgAsync<Udp.Received>()).Data.Length);
     }
 
     [Fact]
@@ -56,11 +58,12 @@ public sealed class DatagramActorTests : IoTestBase
         holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var closedPort = ((IPEndPoint)holder.LocalEndPoint!).Port;
         holder.Dispose();
-        var client = Probe.Create(System);
+        var client = TestProbe.Create(System);
         Io.Tell(new Udp.Connect(Endpoint.Udp("127.0.0.1", closedPort)), client.Ref);
-        var (_, endpoint) = await client.ExpectAsync<Udp.Connected>();
+        await client.ExpectMsgAsync<Udp.Connected>();
+        var endpoint = client.LastSender;
         endpoint.Tell(new Udp.Send(Encoding.ASCII.GetBytes("anyone?")), client.Ref);
-        var (error, _) = await client.ExpectAsync<Udp.ErrorReceived>();
+        var error = await client.ExpectMsgAsync<Udp.ErrorReceived>();
         Assert.Equal("ConnectionRefusedError: [Errno 111] Connection refused", error.Cause.ToString());
     }
 
@@ -71,16 +74,17 @@ public sealed class DatagramActorTests : IoTestBase
         var path = dir.File("uds_dgram");
         var (server, serverRef, bound) = await BindUdpAsync("unix-dgram:" + path);
         Assert.Equal(("AF_UNIX", "SOCK_DGRAM"), (bound.Socket.Family, bound.Socket.Type));
-        var client = Probe.Create(System);
+        var client = TestProbe.Create(System);
         Io.Tell(new Udp.Connect(Endpoint.UnixDgram(path)), client.Ref);
-        var (_, clientRef) = await client.ExpectAsync<Udp.Connected>();
+        await client.ExpectMsgAsync<Udp.Connected>();
+        var clientRef = client.LastSender;
         clientRef.Tell(new Udp.Send(Encoding.ASCII.GetBytes("ping")), client.Ref);
-        var (received, _) = await server.ExpectAsync<Udp.Received>();
+        var received = await server.ExpectMsgAsync<Udp.Received>();
         Assert.StartsWith("@agent-", received.Sender.Path, StringComparison.Ordinal);
         serverRef.Tell(new Udp.Send(Encoding.ASCII.GetBytes("pong"), received.Sender), server.Ref);
-        Assert.Equal("pong", Encoding.ASCII.GetString((await client.ExpectAsync<Udp.Received>()).Message.Data.Span));
+        Assert.Equal("pong", Encoding.ASCII.GetString((await client.ExpectMsgAsync<Udp.Received>()).Data.Span));
         serverRef.Tell(Udp.Unbind.Instance, server.Ref);
-        await server.ExpectAsync<Udp.Unbound>();
+        await server.ExpectMsgAsync<Udp.Unbound>();
         Assert.False(File.Exists(path));
     }
 
@@ -91,6 +95,6 @@ public sealed class DatagramActorTests : IoTestBase
         var (server, serverRef, bound) = await BindUdpAsync("unix-dgram:" + dir.File("d"));
         var send = new Udp.Send(new byte[8 * 1024 * 1024], bound.LocalAddress);
         serverRef.Tell(send, server.Ref);
-        Assert.Equal(90, (await server.ExpectAsync<Udp.CommandFailed>()).Message.Cause.Errno);
+        Assert.Equal(90, (await server.ExpectMsgAsync<Udp.CommandFailed>()).Cause.Errno);
     }
 }

@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -14,9 +15,9 @@ public sealed class EchoServiceTests : IoTestBase
 {
     private async Task<Endpoint> StartEchoAsync(string endpoint, int chunk = 65_536)
     {
-        var observer = Probe.Create(System);
+        var observer = TestProbe.Create(System);
         System.ActorOf(EchoService.Supervised(Io, Endpoint.Parse(endpoint), chunk, observer.Ref));
-        return (await observer.ExpectAsync<EchoServiceBound>()).Message.Socket.Local;
+        return (await observer.ExpectMsgAsync<EchoServiceBound>()).Socket.Local;
     }
 
     private static async Task<byte[]> EchoOnceAsync(Socket socket, byte[] payload)
@@ -85,7 +86,7 @@ public sealed class EchoServiceTests : IoTestBase
         taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         taken.Listen();
         var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
-        var observer = Probe.Create(System);
+        var observer = TestProbe.Create(System);
         var supervisor = System.ActorOf(EchoService.Supervised(Io, Endpoint.Tcp("127.0.0.1", port), 1024, observer.Ref));
         // The service fails to bind and is restarted with backoff: watch its restart count grow.
         var restarts = 0;
@@ -97,9 +98,9 @@ public sealed class EchoServiceTests : IoTestBase
                 await observer.Ref.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(1));
             }
         }
-        Assert.Empty(observer.Drain());
+        Assert.False(observer.HasMessages);
         taken.Dispose();
-        var (bound, _) = await observer.ExpectAsync<EchoServiceBound>(15);
+        var bound = await observer.ExpectMsgAsync<EchoServiceBound>(timeout: TimeSpan.FromSeconds(15));
         Assert.Equal(port, bound.Socket.Local.Port);
         using var socket = await ConnectRawAsync(bound.Socket.Local);
         Assert.Equal("back"u8.ToArray(), await EchoOnceAsync(socket, "back"u8.ToArray()));
@@ -138,8 +139,10 @@ public sealed class EchoServiceTests : IoTestBase
         using var victim = await ConnectRawAsync(local);
         using var survivor = await ConnectRawAsync(local);
         // Connection actors announce themselves concurrently: tell them apart by the client's port.
-        var (firstConnected, firstConn) = await server.ExpectAsync<Tcp.Connected>();
-        var (_, secondConn) = await server.ExpectAsync<Tcp.Connected>();
+        var firstConnected = await server.ExpectMsgAsync<Tcp.Connected>();
+        var firstConn = server.LastSender;
+        await server.ExpectMsgAsync<Tcp.Connected>();
+        var secondConn = server.LastSender;
         var victimPort = ((IPEndPoint)victim.LocalEndPoint!).Port;
         var (victimConn, survivorConn) = firstConnected.RemoteAddress.Port == victimPort ? (firstConn, secondConn) : (secondConn, firstConn);
         victimConn.Tell(Tcp.Register.Instance, await parent.Ask<IActorRef>("throwing", TimeSpan.FromSeconds(5)));

@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Net;
 using System.Net.Sockets;
 using Agent.Actors.Io;
@@ -58,9 +59,10 @@ public sealed class HappyEyeballsTests : IoTestBase
         listener.Listen();
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         var io = System.ActorOf(IoManager.Props(resolver: new FixedResolver(IPAddress.IPv6Loopback, IPAddress.Loopback)));
-        var client = Probe.Create(System);
+        var client = TestProbe.Create(System);
         io.Tell(new Tcp.CreateConnection("localhost", port, TimeSpan.FromSeconds(5)), client.Ref);
-        var (connected, connection) = await client.ExpectAsync<Tcp.Connected>();
+        var connected = await client.ExpectMsgAsync<Tcp.Connected>();
+        var connection = client.LastSender;
         Assert.Equal("AF_INET", connected.Socket.Family);
         Assert.Equal($"tcp:127.0.0.1:{port}", connected.RemoteAddress.ToString());
         Assert.Equal(2, connected.Attempts!.Count);
@@ -68,7 +70,7 @@ public sealed class HappyEyeballsTests : IoTestBase
         Assert.Equal("connected", connected.Attempts[1].Outcome);
         connection.Tell(Tcp.Register.Instance, client.Ref);
         connection.Tell(Tcp.Close.Instance, client.Ref);
-        await client.ExpectAsync<Tcp.Closed>();
+        await client.ExpectMsgAsync<Tcp.Closed>();
     }
 
     [Fact]
@@ -78,10 +80,10 @@ public sealed class HappyEyeballsTests : IoTestBase
         holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)holder.LocalEndPoint!).Port;
         var io = System.ActorOf(IoManager.Props(resolver: new FixedResolver(IPAddress.Loopback)));
-        var client = Probe.Create(System);
+        var client = TestProbe.Create(System);
         var command = new Tcp.CreateConnection("localhost", port);
         io.Tell(command, client.Ref);
-        var (failed, _) = await client.ExpectAsync<Tcp.CommandFailed>();
+        var failed = await client.ExpectMsgAsync<Tcp.CommandFailed>();
         Assert.Equal(command, failed.Cmd);
         Assert.Equal("ConnectionRefusedError: [Errno 111] Connection refused", failed.Cause.ToString());
         Assert.Single(failed.Attempts!);
@@ -96,9 +98,9 @@ public sealed class HappyEyeballsTests : IoTestBase
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         var resolver = System.ActorOf(Agent.Actors.Resolution.ResolverActor.Props());
         var io = System.ActorOf(IoManager.Props(resolver: new ResolverActorAddressResolver(resolver)));
-        var client = Probe.Create(System);
+        var client = TestProbe.Create(System);
         io.Tell(new Tcp.CreateConnection("localhost", port, TimeSpan.FromSeconds(10)), client.Ref);
-        var (connected, _) = await client.ExpectAsync<Tcp.Connected>(15);
+        var connected = await client.ExpectMsgAsync<Tcp.Connected>(timeout: TimeSpan.FromSeconds(15));
         Assert.Equal($"tcp:127.0.0.1:{port}", connected.RemoteAddress.ToString());
         // Whatever getaddrinfo listed before 127.0.0.1 (::1 on most hosts) was tried and refused, never skipped.
         Assert.Equal("connected", connected.Attempts![^1].Outcome);

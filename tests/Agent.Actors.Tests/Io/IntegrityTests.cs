@@ -16,9 +16,9 @@ public sealed class IntegrityTests : IoTestBase
     [Fact]
     public async Task TcpEcho_ThousandConnectionsOfOneMebibyte_EveryByteComesBack()
     {
-        var observer = Probe.Create(System);
+        var observer = TestProbe.Create(System);
         System.ActorOf(EchoService.Supervised(Io, Endpoint.Parse("tcp:127.0.0.1:0"), 65_536, observer.Ref));
-        var local = (await observer.ExpectAsync<EchoServiceBound>()).Message.Socket.Local;
+        var local = (await observer.ExpectMsgAsync<EchoServiceBound>()).Socket.Local;
         var address = await SocketFactory.ResolveAsync(local);
         using var gate = new SemaphoreSlim(Parallel);
         var verified = 0;

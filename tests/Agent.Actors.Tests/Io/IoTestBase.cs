@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using Agent.Actors.Io;
 using Agent.Actors.Kernel;
 using Agent.Messages;
@@ -25,21 +26,23 @@ public abstract class IoTestBase : IAsyncLifetime
     public async Task DisposeAsync() => await System.Terminate();
 
     /// <summary>Connects a registered client to <paramref name="remote"/>.</summary>
-    protected async Task<(Probe Client, IActorRef Connection, Tcp.Connected Connected)> ConnectAsync(Endpoint remote)
+    protected async Task<(TestProbe Client, IActorRef Connection, Tcp.Connected Connected)> ConnectAsync(Endpoint remote)
     {
-        var client = Probe.Create(System);
+        var client = TestProbe.Create(System);
         Io.Tell(new Tcp.Connect(remote), client.Ref);
-        var (connected, connection) = await client.ExpectAsync<Tcp.Connected>();
+        var connected = await client.ExpectMsgAsync<Tcp.Connected>();
+        var connection = client.LastSender;
         connection.Tell(Tcp.Register.Instance, client.Ref);
         return (client, connection, connected);
     }
 
     /// <summary>Binds a stream listener with a probe as its handler.</summary>
-    protected async Task<(Probe Handler, IActorRef Listener, Endpoint Local)> BindAsync(Endpoint endpoint, SocketOptions? options = null)
+    protected async Task<(TestProbe Handler, IActorRef Listener, Endpoint Local)> BindAsync(Endpoint endpoint, SocketOptions? options = null)
     {
-        var handler = Probe.Create(System);
+        var handler = TestProbe.Create(System);
         Io.Tell(new Tcp.Bind(endpoint, Options: options), handler.Ref);
-        var (bound, listener) = await handler.ExpectAsync<Tcp.Bound>();
+        var bound = await handler.ExpectMsgAsync<Tcp.Bound>();
+        var listener = handler.LastSender;
         return (handler, listener, bound.LocalAddress);
     }
 }

@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Text;
 using Agent.Actors.Io;
 using Agent.Actors.Kernel;
@@ -13,22 +14,22 @@ public sealed class SocketPairTests : IoTestBase
     [InlineData(true, "SOCK_DGRAM")]
     public async Task SocketPair_ParentAndChildActors_PlayPingPong(bool datagram, string type)
     {
-        var requester = Probe.Create(System);
+        var requester = TestProbe.Create(System);
         Io.Tell(new SocketPair(datagram), requester.Ref);
-        var (opened, _) = await requester.ExpectAsync<SocketPairOpened>();
+        var opened = await requester.ExpectMsgAsync<SocketPairOpened>();
         Assert.Equal(("AF_UNIX", type), (opened.FirstInfo.Family, opened.FirstInfo.Type));
 
         // The seed's parent/child, as two actors: the child answers ping with pong.
-        var parent = Probe.Create(System);
+        var parent = TestProbe.Create(System);
         var child = System.ActorOf(Props.FromFactory(() => new Child()));
         opened.First.Tell(Tcp.Register.Instance, parent.Ref);
         opened.Second.Tell(Tcp.Register.Instance, child);
         opened.First.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("ping")), parent.Ref);
-        var (response, _) = await parent.ExpectAsync<Tcp.Received>();
+        var response = await parent.ExpectMsgAsync<Tcp.Received>();
         Assert.Equal("pong", Encoding.ASCII.GetString(response.Data.Span));
 
         opened.First.Tell(Tcp.Close.Instance, parent.Ref);
-        await parent.ExpectAsync<Tcp.Closed>();
+        await parent.ExpectMsgAsync<Tcp.Closed>();
     }
 
     private sealed class Child : ReceiveActor

@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Net.Sockets;
 using System.Text;
 using Agent.Actors.Io;
@@ -22,11 +23,12 @@ public sealed class TcpActorTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _system.Terminate();
 
-    private async Task<(Probe Server, IActorRef Listener, Endpoint Local)> BindAsync(string endpoint = "tcp:127.0.0.1:0", SocketOptions? options = null)
+    private async Task<(TestProbe Server, IActorRef Listener, Endpoint Local)> BindAsync(string endpoint = "tcp:127.0.0.1:0", SocketOptions? options = null)
     {
-        var server = Probe.Create(_system);
+        var server = TestProbe.Create(_system);
         _io.Tell(new Tcp.Bind(Endpoint.Parse(endpoint), Options: options), server.Ref);
-        var (bound, listener) = await server.ExpectAsync<Tcp.Bound>();
+        var bound = await server.ExpectMsgAsync<Tcp.Bound>();
+        var listener = server.LastSender;
         return (server, listener, bound.LocalAddress);
     }
 
@@ -42,9 +44,9 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task Bind_PortInUse_IsCommandFailedWithErrno98()
     {
         var (_, _, local) = await BindAsync();
-        var second = Probe.Create(_system);
+        var second = TestProbe.Create(_system);
         _io.Tell(new Tcp.Bind(local), second.Ref);
-        var (failed, _) = await second.ExpectAsync<Tcp.CommandFailed>();
+        var failed = await second.ExpectMsgAsync<Tcp.CommandFailed>();
         Assert.Equal("OSError: [Errno 98] Address already in use", failed.Cause.ToString());
         Assert.IsType<Tcp.Bind>(failed.Cmd);
     }
@@ -54,10 +56,10 @@ public sealed class TcpActorTests : IAsyncLifetime
     {
         using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         holder.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        var client = Probe.Create(_system);
+        var client = TestProbe.Create(_system);
         var connect = new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, holder.LocalEndPoint));
         _io.Tell(connect, client.Ref);
-        var (failed, _) = await client.ExpectAsync<Tcp.CommandFailed>();
+        var failed = await client.ExpectMsgAsync<Tcp.CommandFailed>();
         Assert.Equal(connect, failed.Cmd);
         Assert.Equal("ConnectionRefusedError: [Errno 111] Connection refused", failed.Cause.ToString());
     }
@@ -66,63 +68,69 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task ConnectAndWrite_BothSides_SeeConnectedReceivedAndOneCloseEach()
     {
         var (server, _, local) = await BindAsync();
-        var client = Probe.Create(_system);
+        var client = TestProbe.Create(_system);
         _io.Tell(new Tcp.Connect(local), client.Ref);
-        var (clientConnected, clientConn) = await client.ExpectAsync<Tcp.Connected>();
-        var (serverConnected, serverConn) = await server.ExpectAsync<Tcp.Connected>();
+        var clientConnected = await client.ExpectMsgAsync<Tcp.Connected>();
+        var clientConn = client.LastSender;
+        var serverConnected = await server.ExpectMsgAsync<Tcp.Connected>();
+        var serverConn = server.LastSender;
         Assert.Equal(clientConnected.LocalAddress, serverConnected.RemoteAddress);
         Assert.Equal(("AF_INET", "SOCK_STREAM", 6), (clientConnected.Socket.Family, clientConnected.Socket.Type, clientConnected.Socket.Proto));
         clientConn.Tell(Tcp.Register.Instance, client.Ref);
         serverConn.Tell(Tcp.Register.Instance, server.Ref);
 
         clientConn.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("ping"), Ack: 1), client.Ref);
-        Assert.Equal(1, (await client.ExpectAsync<Tcp.WriteAck>()).Message.Ack);
-        var (received, _) = await server.ExpectAsync<Tcp.Received>();
+        Assert.Equal(1, (await client.ExpectMsgAsync<Tcp.WriteAck>()).Ack);
+        var received = await server.ExpectMsgAsync<Tcp.Received>();
         Assert.Equal("ping", Encoding.ASCII.GetString(received.Data.Span));
 
         clientConn.Tell(Tcp.Close.Instance, client.Ref);
-        await client.ExpectAsync<Tcp.Closed>();
-        await server.ExpectAsync<Tcp.PeerClosed>();
-        Assert.Empty(client.Drain());
-        Assert.Empty(server.Drain());
+        await client.ExpectMsgAsync<Tcp.Closed>();
+        await server.ExpectMsgAsync<Tcp.PeerClosed>();
+        Assert.False(client.HasMessages);
+        Assert.False(server.HasMessages);
     }
 
     [Fact]
     public async Task ConfirmedClose_HalfCloses_PeerStillWritesThenBothSeeOneCloseEvent()
     {
         var (server, _, local) = await BindAsync();
-        var client = Probe.Create(_system);
+        var client = TestProbe.Create(_system);
         _io.Tell(new Tcp.Connect(local), client.Ref);
-        var (_, clientConn) = await client.ExpectAsync<Tcp.Connected>();
-        var (_, serverConn) = await server.ExpectAsync<Tcp.Connected>();
+        await client.ExpectMsgAsync<Tcp.Connected>();
+        var clientConn = client.LastSender;
+        await server.ExpectMsgAsync<Tcp.Connected>();
+        var serverConn = server.LastSender;
         clientConn.Tell(Tcp.Register.Instance, client.Ref);
         serverConn.Tell(new Tcp.Register(KeepOpenOnPeerClosed: true), server.Ref);
 
         clientConn.Tell(Tcp.ConfirmedClose.Instance, client.Ref);
-        await server.ExpectAsync<Tcp.PeerShutdown>();
+        await server.ExpectMsgAsync<Tcp.PeerShutdown>();
         serverConn.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("late reply")), server.Ref);
         serverConn.Tell(Tcp.Close.Instance, server.Ref);
-        var (received, _) = await client.ExpectAsync<Tcp.Received>();
+        var received = await client.ExpectMsgAsync<Tcp.Received>();
         Assert.Equal("late reply", Encoding.ASCII.GetString(received.Data.Span));
-        await client.ExpectAsync<Tcp.ConfirmedClosed>();
-        await server.ExpectAsync<Tcp.Closed>();
-        Assert.Empty(client.Drain());
-        Assert.Empty(server.Drain());
+        await client.ExpectMsgAsync<Tcp.ConfirmedClosed>();
+        await server.ExpectMsgAsync<Tcp.Closed>();
+        Assert.False(client.HasMessages);
+        Assert.False(server.HasMessages);
     }
 
     [Fact]
     public async Task Abort_SendsReset_PeerGetsErrorClosedConnectionReset()
     {
         var (server, _, local) = await BindAsync();
-        var client = Probe.Create(_system);
+        var client = TestProbe.Create(_system);
         _io.Tell(new Tcp.Connect(local), client.Ref);
-        var (_, clientConn) = await client.ExpectAsync<Tcp.Connected>();
-        var (_, serverConn) = await server.ExpectAsync<Tcp.Connected>();
+        await client.ExpectMsgAsync<Tcp.Connected>();
+        var clientConn = client.LastSender;
+        await server.ExpectMsgAsync<Tcp.Connected>();
+        var serverConn = server.LastSender;
         clientConn.Tell(Tcp.Register.Instance, client.Ref);
         serverConn.Tell(Tcp.Register.Instance, server.Ref);
         clientConn.Tell(Tcp.Abort.Instance, client.Ref);
-        await client.ExpectAsync<Tcp.Aborted>();
-        var (closed, _) = await server.ExpectAsync<Tcp.ErrorClosed>();
+        await client.ExpectMsgAsync<Tcp.Aborted>();
+        var closed = await server.ExpectMsgAsync<Tcp.ErrorClosed>();
         Assert.Equal("ConnectionResetError: [Errno 104] Connection reset by peer", closed.Cause.ToString());
     }
 
@@ -136,10 +144,11 @@ public sealed class TcpActorTests : IAsyncLifetime
             using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             peer.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
             peer.Listen();
-            var client = Probe.Create(system);
+            var client = TestProbe.Create(system);
             io.Tell(new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, peer.LocalEndPoint),
                 Options: new SocketOptions(SendBufferSize: 4096)), client.Ref);
-            var (_, conn) = await client.ExpectAsync<Tcp.Connected>();
+            await client.ExpectMsgAsync<Tcp.Connected>();
+            var conn = client.LastSender;
             conn.Tell(Tcp.Register.Instance, client.Ref);
             // The peer never reads: the kernel buffers fill, then the queue, then writes fail visibly.
             var chunk = new byte[16 * 1024];
@@ -147,7 +156,7 @@ public sealed class TcpActorTests : IAsyncLifetime
             {
                 conn.Tell(new Tcp.Write(chunk), client.Ref);
             }
-            var (failed, _) = await client.FishAsync<Tcp.CommandFailed>(10);
+            var failed = (Tcp.CommandFailed)await client.FishForMessageAsync(m => m is Tcp.CommandFailed, TimeSpan.FromSeconds(10));
             Assert.Equal("BlockingIOError", failed.Cause.Kind);
             Assert.Contains("write queue full", failed.Cause.Strerror, StringComparison.Ordinal);
         }
@@ -161,30 +170,34 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task HandlerDeath_ClosesItsConnectionOnly()
     {
         var (server, _, local) = await BindAsync();
-        var first = Probe.Create(_system);
-        var second = Probe.Create(_system);
+        var first = TestProbe.Create(_system);
+        var second = TestProbe.Create(_system);
         _io.Tell(new Tcp.Connect(local), first.Ref);
         _io.Tell(new Tcp.Connect(local), second.Ref);
-        var (_, firstConn) = await first.ExpectAsync<Tcp.Connected>();
-        var (_, secondConn) = await second.ExpectAsync<Tcp.Connected>();
+        await first.ExpectMsgAsync<Tcp.Connected>();
+        var firstConn = first.LastSender;
+        await second.ExpectMsgAsync<Tcp.Connected>();
+        var secondConn = second.LastSender;
         firstConn.Tell(Tcp.Register.Instance, first.Ref);
         secondConn.Tell(Tcp.Register.Instance, second.Ref);
-        var (_, s1) = await server.ExpectAsync<Tcp.Connected>();
-        var (_, s2) = await server.ExpectAsync<Tcp.Connected>();
-        var handler1 = Probe.Create(_system);
-        var handler2 = Probe.Create(_system);
+        await server.ExpectMsgAsync<Tcp.Connected>();
+        var s1 = server.LastSender;
+        await server.ExpectMsgAsync<Tcp.Connected>();
+        var s2 = server.LastSender;
+        var handler1 = TestProbe.Create(_system);
+        var handler2 = TestProbe.Create(_system);
         s1.Tell(Tcp.Register.Instance, handler1.Ref);
         s2.Tell(Tcp.Register.Instance, handler2.Ref);
 
         // Kill the handler of one server-side connection: exactly one client sees its peer close.
         _system.Stop(handler1.Ref);
         var closedClient = await Task.WhenAny(
-            first.ExpectAsync<Tcp.PeerClosed>().ContinueWith(_ => first, TaskScheduler.Default),
-            second.ExpectAsync<Tcp.PeerClosed>().ContinueWith(_ => second, TaskScheduler.Default));
+            first.ExpectMsgAsync<Tcp.PeerClosed>().ContinueWith(_ => first, TaskScheduler.Default),
+            second.ExpectMsgAsync<Tcp.PeerClosed>().ContinueWith(_ => second, TaskScheduler.Default));
         var survivor = (await closedClient) == first ? (Probe: second, Conn: secondConn) : (Probe: first, Conn: firstConn);
         Assert.NotEqual(await closedClient, survivor.Probe);
         survivor.Conn.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("still here")), survivor.Probe.Ref);
-        var (received, _) = await handler2.ExpectAsync<Tcp.Received>();
+        var received = await handler2.ExpectMsgAsync<Tcp.Received>();
         Assert.Equal("still here", Encoding.ASCII.GetString(received.Data.Span));
     }
 
@@ -198,10 +211,10 @@ public sealed class TcpActorTests : IAsyncLifetime
         // Linux queues backlog + 1 connections: one filler fills a backlog of 0.
         using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await filler.ConnectAsync(listener.LocalEndPoint!);
-        var client = Probe.Create(_system);
+        var client = TestProbe.Create(_system);
         var connect = new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint), Timeout: TimeSpan.FromMilliseconds(300));
         _io.Tell(connect, client.Ref);
-        var (failed, _) = await client.ExpectAsync<Tcp.CommandFailed>();
+        var failed = await client.ExpectMsgAsync<Tcp.CommandFailed>();
         Assert.Equal("TimeoutError: timed out", failed.Cause.ToString());
     }
 
@@ -209,15 +222,17 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task IdleTimeout_NoTrafficEitherWay_ClosesWithTimeoutError()
     {
         var (server, _, local) = await BindAsync(options: new SocketOptions(IdleTimeout: TimeSpan.FromMilliseconds(200)));
-        var client = Probe.Create(_system);
+        var client = TestProbe.Create(_system);
         _io.Tell(new Tcp.Connect(local), client.Ref);
-        var (_, clientConn) = await client.ExpectAsync<Tcp.Connected>();
+        await client.ExpectMsgAsync<Tcp.Connected>();
+        var clientConn = client.LastSender;
         clientConn.Tell(Tcp.Register.Instance, client.Ref);
-        var (_, serverConn) = await server.ExpectAsync<Tcp.Connected>();
+        await server.ExpectMsgAsync<Tcp.Connected>();
+        var serverConn = server.LastSender;
         serverConn.Tell(Tcp.Register.Instance, server.Ref);
-        var (closed, _) = await server.ExpectAsync<Tcp.ErrorClosed>();
+        var closed = await server.ExpectMsgAsync<Tcp.ErrorClosed>();
         Assert.Equal("TimeoutError: timed out", closed.Cause.ToString());
-        await client.ExpectAsync<Tcp.ConnectionClosed>();
+        await client.ExpectMsgAsync<Tcp.ConnectionClosed>();
     }
 
     [Theory]
@@ -227,11 +242,13 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task EveryCloseKind_ReachesEachHandlerExactlyOnce(string kind)
     {
         var (server, _, local) = await BindAsync();
-        var client = Probe.Create(_system);
+        var client = TestProbe.Create(_system);
         _io.Tell(new Tcp.Connect(local), client.Ref);
-        var (_, conn) = await client.ExpectAsync<Tcp.Connected>();
+        await client.ExpectMsgAsync<Tcp.Connected>();
+        var conn = client.LastSender;
         conn.Tell(Tcp.Register.Instance, client.Ref);
-        var (_, serverConn) = await server.ExpectAsync<Tcp.Connected>();
+        await server.ExpectMsgAsync<Tcp.Connected>();
+        var serverConn = server.LastSender;
         serverConn.Tell(new Tcp.Register(KeepOpenOnPeerClosed: kind == "confirmed"), server.Ref);
         Tcp.Command closer = kind switch
         {
@@ -244,24 +261,24 @@ public sealed class TcpActorTests : IAsyncLifetime
         switch (kind)
         {
             case "close":
-                await client.ExpectAsync<Tcp.Closed>();
-                await server.ExpectAsync<Tcp.PeerClosed>();
+                await client.ExpectMsgAsync<Tcp.Closed>();
+                await server.ExpectMsgAsync<Tcp.PeerClosed>();
                 break;
             case "confirmed":
                 // The duplicate is answered (EALREADY), not swallowed; the close event comes once, when the peer closes.
-                Assert.Equal(114, (await client.ExpectAsync<Tcp.CommandFailed>()).Message.Cause.Errno);
-                await server.ExpectAsync<Tcp.PeerShutdown>();
+                Assert.Equal(114, (await client.ExpectMsgAsync<Tcp.CommandFailed>()).Cause.Errno);
+                await server.ExpectMsgAsync<Tcp.PeerShutdown>();
                 serverConn.Tell(Tcp.Close.Instance, server.Ref);
-                await server.ExpectAsync<Tcp.Closed>();
-                await client.ExpectAsync<Tcp.ConfirmedClosed>();
+                await server.ExpectMsgAsync<Tcp.Closed>();
+                await client.ExpectMsgAsync<Tcp.ConfirmedClosed>();
                 break;
             default:
-                await client.ExpectAsync<Tcp.Aborted>();
-                await server.ExpectAsync<Tcp.ErrorClosed>();
+                await client.ExpectMsgAsync<Tcp.Aborted>();
+                await server.ExpectMsgAsync<Tcp.ErrorClosed>();
                 break;
         }
         // Both connection actors have stopped: nothing more can arrive from them.
-        Assert.Empty(client.Drain());
-        Assert.Empty(server.Drain());
+        Assert.False(client.HasMessages);
+        Assert.False(server.HasMessages);
     }
 }

@@ -1,3 +1,4 @@
+using Agent.TestKit;
 using System.Net.Sockets;
 using System.Text;
 using Agent.Actors.Io;
@@ -21,13 +22,14 @@ public sealed class UnixActorTests : IoTestBase
 
         var (client, connection, connected) = await ConnectAsync(local);
         Assert.Equal(("AF_UNIX", "SOCK_STREAM", 0), (connected.Socket.Family, connected.Socket.Type, connected.Socket.Proto));
-        var (_, serverSide) = await server.ExpectAsync<Tcp.Connected>();
+        await server.ExpectMsgAsync<Tcp.Connected>();
+        var serverSide = server.LastSender;
         serverSide.Tell(Tcp.Register.Instance, server.Ref);
         connection.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("over unix")), client.Ref);
-        Assert.Equal("over unix", Encoding.ASCII.GetString((await server.ExpectAsync<Tcp.Received>()).Message.Data.Span));
+        Assert.Equal("over unix", Encoding.ASCII.GetString((await server.ExpectMsgAsync<Tcp.Received>()).Data.Span));
 
         listener.Tell(Tcp.Unbind.Instance, server.Ref);
-        await server.ExpectAsync<Tcp.Unbound>();
+        await server.ExpectMsgAsync<Tcp.Unbound>();
         Assert.False(File.Exists(path));
     }
 
@@ -52,9 +54,9 @@ public sealed class UnixActorTests : IoTestBase
         using var dir = new TempDirectory();
         var path = dir.File("precious");
         await File.WriteAllTextAsync(path, "do not delete");
-        var handler = Probe.Create(System);
+        var handler = TestProbe.Create(System);
         Io.Tell(new Tcp.Bind(Endpoint.Unix(path)), handler.Ref);
-        var (failed, _) = await handler.ExpectAsync<Tcp.CommandFailed>();
+        var failed = await handler.ExpectMsgAsync<Tcp.CommandFailed>();
         Assert.Equal("FileExistsError", failed.Cause.Kind);
         Assert.Contains("is a regular file, not a socket", failed.Cause.Strerror, StringComparison.Ordinal);
         Assert.Equal("do not delete", await File.ReadAllTextAsync(path));
@@ -66,9 +68,9 @@ public sealed class UnixActorTests : IoTestBase
         using var dir = new TempDirectory();
         var path = dir.File("live");
         await BindAsync(Endpoint.Unix(path));
-        var handler = Probe.Create(System);
+        var handler = TestProbe.Create(System);
         Io.Tell(new Tcp.Bind(Endpoint.Unix(path)), handler.Ref);
-        Assert.Equal("OSError: [Errno 98] Address already in use", (await handler.ExpectAsync<Tcp.CommandFailed>()).Message.Cause.ToString());
+        Assert.Equal("OSError: [Errno 98] Address already in use", (await handler.ExpectMsgAsync<Tcp.CommandFailed>()).Cause.ToString());
         await ConnectAsync(Endpoint.Unix(path));
     }
 
@@ -85,9 +87,9 @@ public sealed class UnixActorTests : IoTestBase
     [Fact]
     public async Task Connect_MissingPath_IsFileNotFoundError()
     {
-        var client = Probe.Create(System);
+        var client = TestProbe.Create(System);
         Io.Tell(new Tcp.Connect(Endpoint.Unix("/tmp/agt-none-" + Guid.NewGuid().ToString("N")[..8])), client.Ref);
         Assert.Equal("FileNotFoundError: [Errno 2] No such file or directory",
-            (await client.ExpectAsync<Tcp.CommandFailed>()).Message.Cause.ToString());
+            (await client.ExpectMsgAsync<Tcp.CommandFailed>()).Cause.ToString());
     }
 }
