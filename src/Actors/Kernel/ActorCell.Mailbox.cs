@@ -20,14 +20,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     /// <summary>Enqueues a user message; once the actor is gone, it becomes a dead letter.</summary>
     public void Post(object message, IActorRef? sender)
     {
-        var envelope = new Envelope(message, sender);
-        Envelope? head;
-        do
-        {
-            head = Volatile.Read(ref _inbox);
-            envelope.Next = head;
-        }
-        while (Interlocked.CompareExchange(ref _inbox, envelope, head) != head);
+        Push(ref _inbox, new Envelope(message, sender));
 
         if ((Volatile.Read(ref _status) & Closed) != 0)
         {
@@ -40,14 +33,7 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
     /// <summary>Enqueues a system message; after termination only watches are answered.</summary>
     public void SendSystemMessage(SystemMessage message)
     {
-        var envelope = new Envelope(message, null);
-        Envelope? head;
-        do
-        {
-            head = Volatile.Read(ref _systemInbox);
-            envelope.Next = head;
-        }
-        while (Interlocked.CompareExchange(ref _systemInbox, envelope, head) != head);
+        Push(ref _systemInbox, new Envelope(message, null));
 
         if ((Volatile.Read(ref _status) & Closed) != 0)
         {
@@ -55,6 +41,18 @@ internal sealed partial class ActorCell : IThreadPoolWorkItem
             return;
         }
         Schedule();
+    }
+
+    /// <summary>Lock-free push onto a producer stack; the running thread takes the whole stack at once, so there is no ABA.</summary>
+    private static void Push(ref Envelope? stack, Envelope envelope)
+    {
+        Envelope? head;
+        do
+        {
+            head = Volatile.Read(ref stack);
+            envelope.Next = head;
+        }
+        while (Interlocked.CompareExchange(ref stack, envelope, head) != head);
     }
 
     private void Schedule()
