@@ -6,9 +6,11 @@ namespace Agent.Actors.Resolution;
 /// <summary>
 /// A fixed set of dedicated threads for blocking libc lookups, fed from one queue.
 /// getaddrinfo and friends block on DNS; running them on the .NET thread pool would let a
-/// slow nameserver starve every other actor.
+/// slow nameserver starve every other actor. Continuations of <see cref="Run"/> run on the
+/// pool thread that finished the call (one thread hop less per lookup), so they must be
+/// short and must not block: the request actor's only tells the resolver.
 /// </summary>
-public sealed class BlockingLookupPool : IDisposable
+internal sealed class BlockingLookupPool : IDisposable
 {
     private readonly BlockingCollection<WorkItem> _queue = [];
     private readonly Func<ResolutionRequest, ResolutionResult> _lookup;
@@ -31,7 +33,7 @@ public sealed class BlockingLookupPool : IDisposable
     /// </summary>
     public Task<ResolutionResult> Run(ResolutionRequest request, CancellationToken abandoned = default)
     {
-        var completion = new TaskCompletionSource<ResolutionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<ResolutionResult>();
         try
         {
             _queue.Add(new WorkItem(request, completion, abandoned));
