@@ -21,10 +21,14 @@ public sealed class DatagramEndpoint : ReceiveActor
     private readonly Endpoint _endpoint;
     private readonly SocketOptions _options;
     private readonly IoSettings _settings;
-    private readonly Queue<(Udp.Send Send, EndPoint Target, IActorRef Commander)> _sends = new();
+    private readonly Queue<(Udp.Send Send, SocketAddress? Target, IActorRef Commander)> _sends = new();
     // Echo-style traffic talks to the same peers again and again: convert each address once.
     private readonly Dictionary<EndPoint, Endpoint> _senders = [];
-    private readonly Dictionary<Endpoint, EndPoint> _targets = [];
+    private readonly Dictionary<SocketAddress, Endpoint> _senderAddresses = [];
+    private readonly Dictionary<Endpoint, SocketAddress> _targets = [];
+    // IP sockets read on the actor's turn into this reused address (no EndPoint per datagram); null for unix-dgram.
+    private SocketAddress? _receiveAddress;
+    private EndPoint? _anyAddress;
     private Socket? _socket;
     private EndPoint? _peer;
     private readonly EndpointKind _kind;
@@ -204,15 +208,15 @@ public sealed class DatagramEndpoint : ReceiveActor
             }), Self);
             return;
         }
-        EndPoint target;
+        SocketAddress? target = null;
         if (send.Target is { } t)
         {
             try
             {
                 // Literal addresses resolve without blocking; a name here costs one getaddrinfo.
-                if (!_targets.TryGetValue(t, out target!))
+                if (!_targets.TryGetValue(t, out target))
                 {
-                    target = SocketFactory.ResolveAsync(t).GetAwaiter().GetResult();
+                    target = SocketFactory.ResolveAsync(t).GetAwaiter().GetResult().Serialize();
                     Remember(_targets, t, target);
                 }
             }
@@ -222,11 +226,7 @@ public sealed class DatagramEndpoint : ReceiveActor
                 return;
             }
         }
-        else if (_peer is { } peer)
-        {
-            target = peer;
-        }
-        else
+        else if (_peer is null)
         {
             Sender.Tell(new Udp.CommandFailed(send, OsErrors.FromErrno(89)), Self);
             return;
@@ -244,7 +244,7 @@ public sealed class DatagramEndpoint : ReceiveActor
             ValueTask<int> pending;
             try
             {
-                pending = _peer is not null && send.Target is null
+                pending = target is null
                     ? _socket.SendAsync(send.Data, SocketFlags.None)
                     : _socket.SendToAsync(send.Data, SocketFlags.None, target);
             }
@@ -278,7 +278,7 @@ public sealed class DatagramEndpoint : ReceiveActor
         }
     }
 
-    private void Completed((Udp.Send Send, EndPoint Target, IActorRef Commander) entry)
+    private void Completed((Udp.Send Send, SocketAddress? Target, IActorRef Commander) entry)
     {
         _pendingBytes -= entry.Send.Data.Length;
         if (entry.Send.Ack is { } ack)
@@ -293,14 +293,70 @@ public sealed class DatagramEndpoint : ReceiveActor
         {
             return;
         }
-        _receiving = true;
-        var any = _socket.AddressFamily switch
+        var size = Math.Max(1, _options.ReadChunkSize ?? 65_536);
+        _anyAddress ??= _socket.AddressFamily switch
         {
-            AddressFamily.InterNetworkV6 => (EndPoint)new IPEndPoint(IPAddress.IPv6Any, 0),
+            AddressFamily.InterNetworkV6 => new IPEndPoint(IPAddress.IPv6Any, 0),
             AddressFamily.InterNetwork => new IPEndPoint(IPAddress.Any, 0),
             _ => SocketFactory.ToUnixEndPoint("@"),
         };
-        _ = ReceiveAsync(_socket, any, Math.Max(1, _options.ReadChunkSize ?? 65_536), _self);
+        if (_anyAddress is IPEndPoint && ReceiveQueued(size))
+        {
+            return;
+        }
+        _receiving = true;
+        _ = ReceiveAsync(_socket, _anyAddress, size, _self);
+    }
+
+    // Datagrams already queued are read on the actor's turn, a bounded batch per turn, without a
+    // self-message round trip or an EndPoint per datagram. True when reading ended (socket gone).
+    private bool ReceiveQueued(int size)
+    {
+        var address = _receiveAddress ??= new SocketAddress(_socket!.AddressFamily);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            for (var i = 0; i < MaxBatch; i++)
+            {
+                int read;
+                try
+                {
+                    if (_socket!.Available == 0)
+                    {
+                        return false;
+                    }
+                    read = _socket.ReceiveFrom(buffer.AsSpan(0, size), SocketFlags.None, address);
+                }
+                catch (SocketException e)
+                {
+                    // ICMP errors (port unreachable as ECONNREFUSED) are reported and the endpoint keeps going.
+                    _handler.Tell(new Udp.ErrorReceived(OsErrors.FromException(e)), Self);
+                    return false;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return true;
+                }
+                _handler.Tell(new Udp.Received(buffer.AsSpan(0, read).ToArray(), SenderOf(address)), Self);
+            }
+            return false;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private Endpoint SenderOf(SocketAddress address)
+    {
+        if (!_senderAddresses.TryGetValue(address, out var sender))
+        {
+            var key = new SocketAddress(address.Family, address.Size);
+            address.Buffer.Span[..address.Size].CopyTo(key.Buffer.Span);
+            sender = SocketFactory.ToEndpoint(_kind, _anyAddress!.Create(key));
+            Remember(_senderAddresses, key, sender);
+        }
+        return sender;
     }
 
     private static async Task ReceiveAsync(Socket socket, EndPoint any, int size, SelfMailbox self)

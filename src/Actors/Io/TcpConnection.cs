@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Io;
@@ -18,7 +19,14 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     private readonly Tcp.Connect? _connect;
     private readonly bool _announce;
     private readonly IReadOnlyList<Tcp.ConnectAttempt>? _attempts;
+    // Reads done inline on one turn before the actor yields (each hands the handler one Received).
+    private const int MaxInlineReads = 4;
+    // At most this many queued writes (and about this many bytes) go out in one gathered send.
+    private const int MaxGather = 64;
+    private const int MaxGatherBytes = 256 * 1024;
     private readonly Queue<PendingWrite> _writes = new();
+    private List<ArraySegment<byte>>? _gather;
+    private int _headOffset;
     private Socket? _socket;
     private IActorRef _handler;
     private readonly bool _datagram;
@@ -234,23 +242,70 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
 
     private void StartRead()
     {
-        if (_reading || _finished || !_registered || _peerShut || (_suspended && _closing is null))
+        if (!CanRead)
         {
             return;
         }
-        if (_closing is { Command: not Tcp.ConfirmedClose })
+        // Bytes already queued are read here, on the actor's turn, without a self-message round trip;
+        // a bounded number per turn, so Writes and other connections still get the thread.
+        var empty = false;
+        for (var i = 0; i < MaxInlineReads; i++)
         {
-            return;
+            int available;
+            try
+            {
+                available = _socket!.Available;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                OnIoError(e);
+                return;
+            }
+            if (available == 0)
+            {
+                empty = true;
+                break;
+            }
+            var buffer = ArrayPool<byte>.Shared.Rent(_chunk);
+            byte[] data;
+            try
+            {
+                var read = _socket.Receive(buffer, 0, Math.Min(_chunk, buffer.Length), SocketFlags.None);
+                data = buffer.AsSpan(0, read).ToArray();
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                OnIoError(e);
+                return;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            if (!Deliver(data) || !CanRead)
+            {
+                return;
+            }
+            if (data.Length < _chunk)
+            {
+                // A short read drained the socket: wait for more without holding a buffer.
+                empty = true;
+                break;
+            }
         }
         _reading = true;
-        _ = ReadAsync(_socket!, _chunk, _datagram, _self);
+        _ = ReadAsync(_socket!, _chunk, wait: !_datagram && empty, _self);
     }
 
-    private static async Task ReadAsync(Socket socket, int chunk, bool datagram, SelfMailbox self)
+    private bool CanRead =>
+        !_reading && !_finished && _registered && !_peerShut && (!_suspended || _closing is not null)
+        && _closing is not { Command: not Tcp.ConfirmedClose };
+
+    private static async Task ReadAsync(Socket socket, int chunk, bool wait, SelfMailbox self)
     {
         try
         {
-            if (!datagram && socket.Available == 0)
+            if (wait)
             {
                 // A zero-byte read waits for data without holding a buffer, so idle connections cost no buffer;
                 // a busy connection (bytes already queued) skips it and reads at once.
@@ -276,21 +331,30 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     private void OnRead(ReadDone done)
     {
         _reading = false;
+        if (Deliver(done.Data))
+        {
+            StartRead();
+        }
+    }
+
+    // Hands one read to the handler; false when reading ends here (peer shut, closing, finished).
+    private bool Deliver(byte[] data)
+    {
         if (_finished)
         {
-            return;
+            return false;
         }
-        if (done.Data.Length == 0 && !_datagram)
+        if (data.Length == 0 && !_datagram)
         {
             OnPeerShut();
-            return;
+            return false;
         }
         if (_closing is { Command: Tcp.Close })
         {
-            return;
+            return false;
         }
-        _handler.Tell(new Tcp.Received(done.Data), Self);
-        StartRead();
+        _handler.Tell(new Tcp.Received(data), Self);
+        return true;
     }
 
     private void OnPeerShut()
@@ -343,15 +407,20 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         while (!_writing && !_finished && _writes.Count > 0)
         {
             var head = _writes.Peek();
-            if (head.Data.Length == 0)
+            if (head.Data.Length == _headOffset)
             {
+                _headOffset = 0;
                 Completed(_writes.Dequeue());
                 continue;
             }
             ValueTask<int> pending;
             try
             {
-                pending = _socket!.SendAsync(head.Data, SocketFlags.None);
+                // Writes that queued up behind a send the kernel could not take at once go out together,
+                // so a deep pipeline costs one syscall instead of one per Write.
+                pending = _writes.Count == 1
+                    ? _socket!.SendAsync(head.Data[_headOffset..], SocketFlags.None)
+                    : new ValueTask<int>(_socket!.SendAsync(Gather(), SocketFlags.None));
             }
             catch (Exception e)
             {
@@ -367,6 +436,30 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             _ = AwaitWrite(pending, _self);
         }
         CheckDrained();
+    }
+
+    private List<ArraySegment<byte>> Gather()
+    {
+        var segments = _gather ??= new List<ArraySegment<byte>>();
+        segments.Clear();
+        var offset = _headOffset;
+        var bytes = 0L;
+        foreach (var write in _writes)
+        {
+            var data = write.Data[offset..];
+            offset = 0;
+            if (data.IsEmpty)
+            {
+                continue;
+            }
+            segments.Add(MemoryMarshal.TryGetArray(data, out var segment) ? segment : new ArraySegment<byte>(data.ToArray()));
+            bytes += data.Length;
+            if (segments.Count >= MaxGather || bytes >= MaxGatherBytes)
+            {
+                break;
+            }
+        }
+        return segments;
     }
 
     private static async Task AwaitWrite(ValueTask<int> pending, SelfMailbox self)
@@ -392,24 +485,23 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         PumpWrites();
     }
 
+    // Retires what the kernel took, which may span several queued writes; a partial one stays at the head.
     private void Advance(int bytes)
     {
-        var head = _writes.Peek();
         _pendingBytes -= bytes;
-        if (bytes < head.Data.Length)
+        while (_writes.Count > 0)
         {
-            // A partial send: keep the rest at the head of the queue.
-            _writes.Dequeue();
-            var rest = new Queue<PendingWrite>(_writes);
-            _writes.Clear();
-            _writes.Enqueue(head with { Data = head.Data[bytes..] });
-            foreach (var w in rest)
+            var head = _writes.Peek();
+            var rest = head.Data.Length - _headOffset;
+            if (bytes < rest)
             {
-                _writes.Enqueue(w);
+                _headOffset += bytes;
+                return;
             }
-            return;
+            bytes -= rest;
+            _headOffset = 0;
+            Completed(_writes.Dequeue());
         }
-        Completed(_writes.Dequeue());
     }
 
     private void Completed(PendingWrite write)
@@ -536,5 +628,6 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             write.Commander.Tell(new Tcp.CommandFailed(write.Command, cause), Self);
         }
         _pendingBytes = 0;
+        _headOffset = 0;
     }
 }
