@@ -28,6 +28,7 @@ public sealed class DatagramEndpoint : ReceiveActor
     private readonly Dictionary<Endpoint, SocketAddress> _targets = [];
     // IP sockets read on the actor's turn into this reused address (no EndPoint per datagram); null for unix-dgram.
     private SocketAddress? _receiveAddress;
+    private byte[]? _receiveBuffer;
     private EndPoint? _anyAddress;
     private Socket? _socket;
     private EndPoint? _peer;
@@ -176,6 +177,7 @@ public sealed class DatagramEndpoint : ReceiveActor
             PumpSends();
         });
         Receive<DatagramRead>(OnDatagram);
+        Receive<DatagramReady>(OnDatagramReady);
         Receive<ReadFailed>(OnReadFailed);
         Receive<Udp.SuspendReading>(_ => _suspended = true);
         Receive<Udp.ResumeReading>(_ =>
@@ -300,52 +302,101 @@ public sealed class DatagramEndpoint : ReceiveActor
             AddressFamily.InterNetwork => new IPEndPoint(IPAddress.Any, 0),
             _ => SocketFactory.ToUnixEndPoint("@"),
         };
-        if (_anyAddress is IPEndPoint && ReceiveQueued(size))
+        if (_anyAddress is IPEndPoint)
         {
+            ReceiveInline(size);
             return;
         }
         _receiving = true;
         _ = ReceiveAsync(_socket, _anyAddress, size, _self);
     }
 
-    // Datagrams already queued are read on the actor's turn, a bounded batch per turn, without a
-    // self-message round trip or an EndPoint per datagram. True when reading ended (socket gone).
-    private bool ReceiveQueued(int size)
+    // IP sockets: datagrams already queued are read on the actor's turn (a bounded batch, then a
+    // self-message so other actors get the thread) into this actor's buffer and reused address, with no
+    // self-message round trip and no EndPoint per datagram. Only a receive that has to wait leaves the
+    // turn; its completion message carries the byte count, and the buffer and address stay ours.
+    private void ReceiveInline(int size)
     {
-        var address = _receiveAddress ??= new SocketAddress(_socket!.AddressFamily);
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        _receiveBuffer ??= new byte[size];
+        _receiveAddress ??= new SocketAddress(_socket!.AddressFamily);
+        for (var i = 0; i < MaxBatch; i++)
+        {
+            ValueTask<int> pending;
+            try
+            {
+                pending = _socket!.ReceiveFromAsync(_receiveBuffer.AsMemory(0, size), SocketFlags.None, _receiveAddress);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                ReceiveFailedInline(e);
+                return;
+            }
+            if (!pending.IsCompleted)
+            {
+                _receiving = true;
+                _ = AwaitDatagram(pending, _self);
+                return;
+            }
+            int read;
+            try
+            {
+                read = pending.GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                ReceiveFailedInline(e);
+                return;
+            }
+            DeliverReceived(read);
+            if (_suspended || _socket is null)
+            {
+                return;
+            }
+        }
+        _receiving = true;
+        _self.Tell(DatagramReady.More, ActorRefs.NoSender);
+    }
+
+    private void ReceiveFailedInline(Exception error)
+    {
+        if (error is ObjectDisposedException)
+        {
+            return;
+        }
+        // ICMP errors (port unreachable as ECONNREFUSED) are reported and the endpoint keeps going, on its next turn.
+        _handler.Tell(new Udp.ErrorReceived(OsErrors.FromException(error)), Self);
+        _receiving = true;
+        _self.Tell(DatagramReady.More, ActorRefs.NoSender);
+    }
+
+    private static async Task AwaitDatagram(ValueTask<int> pending, SelfMailbox self)
+    {
         try
         {
-            for (var i = 0; i < MaxBatch; i++)
-            {
-                int read;
-                try
-                {
-                    if (_socket!.Available == 0)
-                    {
-                        return false;
-                    }
-                    read = _socket.ReceiveFrom(buffer.AsSpan(0, size), SocketFlags.None, address);
-                }
-                catch (SocketException e)
-                {
-                    // ICMP errors (port unreachable as ECONNREFUSED) are reported and the endpoint keeps going.
-                    _handler.Tell(new Udp.ErrorReceived(OsErrors.FromException(e)), Self);
-                    return false;
-                }
-                catch (ObjectDisposedException)
-                {
-                    return true;
-                }
-                _handler.Tell(new Udp.Received(buffer.AsSpan(0, read).ToArray(), SenderOf(address)), Self);
-            }
-            return false;
+            self.Tell(new DatagramReady(await pending.ConfigureAwait(false)), ActorRefs.NoSender);
         }
-        finally
+        catch (Exception e)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            self.Tell(new ReadFailed(e), ActorRefs.NoSender);
         }
     }
+
+    private void OnDatagramReady(DatagramReady ready)
+    {
+        _receiving = false;
+        if (_socket is null)
+        {
+            return;
+        }
+        if (ready.Bytes >= 0)
+        {
+            DeliverReceived(ready.Bytes);
+        }
+        StartReceive();
+    }
+
+    private void DeliverReceived(int bytes) =>
+        _handler.Tell(new Udp.Received(_receiveBuffer.AsSpan(0, bytes).ToArray(), SenderOf(_receiveAddress!)), Self);
 
     private Endpoint SenderOf(SocketAddress address)
     {
@@ -440,6 +491,12 @@ public sealed class DatagramEndpoint : ReceiveActor
     private sealed record Resolved(EndPoint Address);
 
     private sealed record ResolveFailed(PythonError Error);
+
+    // A receive into this actor's buffer completed with this many bytes; More (-1): keep reading.
+    private sealed record DatagramReady(int Bytes)
+    {
+        public static readonly DatagramReady More = new(-1);
+    }
 
     private sealed record DatagramRead(List<(byte[] Data, EndPoint From)> Datagrams);
 

@@ -331,10 +331,19 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     private void OnRead(ReadDone done)
     {
         _reading = false;
-        if (Deliver(done.Data))
+        if (!Deliver(done.Data))
         {
-            StartRead();
+            return;
         }
+        if (done.Data.Length < _chunk && !_datagram && CanRead)
+        {
+            // A short read took everything there was a moment ago: go straight to the buffer-less wait
+            // (which checks for data itself) instead of asking the socket first.
+            _reading = true;
+            _ = ReadAsync(_socket!, _chunk, wait: true, _self);
+            return;
+        }
+        StartRead();
     }
 
     // Hands one read to the handler; false when reading ends here (peer shut, closing, finished).
