@@ -27,6 +27,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     private readonly Queue<PendingWrite> _writes = new();
     private List<ArraySegment<byte>>? _gather;
     private int _headOffset;
+    private int _lastRead;
     private Socket? _socket;
     private IActorRef _handler;
     private readonly bool _datagram;
@@ -266,27 +267,25 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
                 empty = true;
                 break;
             }
-            var buffer = ArrayPool<byte>.Shared.Rent(_chunk);
-            byte[] data;
+            // The size is known: receive straight into the array the handler gets (no pooled buffer, no copy,
+            // no zeroing of bytes the kernel overwrites anyway).
+            var data = GC.AllocateUninitializedArray<byte>(Math.Min(available, _chunk));
+            int read;
             try
             {
-                var read = _socket.Receive(buffer, 0, Math.Min(_chunk, buffer.Length), SocketFlags.None);
-                data = buffer.AsSpan(0, read).ToArray();
+                read = _socket.Receive(data, SocketFlags.None);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
                 OnIoError(e);
                 return;
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-            if (!Deliver(data) || !CanRead)
+            _lastRead = read;
+            if (!Deliver(data.AsMemory(0, read)) || !CanRead)
             {
                 return;
             }
-            if (data.Length < _chunk)
+            if (read < _chunk)
             {
                 // A short read drained the socket: wait for more without holding a buffer.
                 empty = true;
@@ -294,14 +293,20 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             }
         }
         _reading = true;
-        _ = ReadAsync(_socket!, _chunk, wait: !_datagram && empty, _self);
+        _ = ReadAsync(_socket!, _chunk, wait: !_datagram && empty, LargeReads, _self);
     }
+
+    // Reads of at least this size come straight into the handler's array (see ReadAsync); smaller ones are
+    // copied out of a pooled buffer, which costs less than the FIONREAD that sizing the array needs.
+    private const int LargeRead = 1024;
+
+    private bool LargeReads => !_datagram && _lastRead >= LargeRead;
 
     private bool CanRead =>
         !_reading && !_finished && _registered && !_peerShut && (!_suspended || _closing is not null)
         && _closing is not { Command: not Tcp.ConfirmedClose };
 
-    private static async Task ReadAsync(Socket socket, int chunk, bool wait, SelfMailbox self)
+    private static async Task ReadAsync(Socket socket, int chunk, bool wait, bool large, SelfMailbox self)
     {
         try
         {
@@ -310,6 +315,14 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
                 // A zero-byte read waits for data without holding a buffer, so idle connections cost no buffer;
                 // a busy connection (bytes already queued) skips it and reads at once.
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+            }
+            if (large && socket.Available is > 0 and var available)
+            {
+                // Bulk traffic: one FIONREAD buys receiving into the handler's array directly instead of copying.
+                var data = GC.AllocateUninitializedArray<byte>(Math.Min(available, chunk));
+                var read = await socket.ReceiveAsync(data, SocketFlags.None).ConfigureAwait(false);
+                self.Tell(new ReadDone(data.AsMemory(0, read)), ActorRefs.NoSender);
+                return;
             }
             var buffer = ArrayPool<byte>.Shared.Rent(chunk);
             try
@@ -335,19 +348,20 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         {
             return;
         }
+        _lastRead = done.Data.Length;
         if (done.Data.Length < _chunk && !_datagram && CanRead)
         {
             // A short read took everything there was a moment ago: go straight to the buffer-less wait
             // (which checks for data itself) instead of asking the socket first.
             _reading = true;
-            _ = ReadAsync(_socket!, _chunk, wait: true, _self);
+            _ = ReadAsync(_socket!, _chunk, wait: true, LargeReads, _self);
             return;
         }
         StartRead();
     }
 
     // Hands one read to the handler; false when reading ends here (peer shut, closing, finished).
-    private bool Deliver(byte[] data)
+    private bool Deliver(ReadOnlyMemory<byte> data)
     {
         if (_finished)
         {
