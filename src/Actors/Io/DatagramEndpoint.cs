@@ -21,10 +21,15 @@ public sealed class DatagramEndpoint : ReceiveActor
     private readonly Endpoint _endpoint;
     private readonly SocketOptions _options;
     private readonly IoSettings _settings;
-    private readonly Queue<(Udp.Send Send, EndPoint Target, IActorRef Commander)> _sends = new();
+    private readonly Queue<(Udp.Send Send, SocketAddress? Target, IActorRef Commander)> _sends = new();
     // Echo-style traffic talks to the same peers again and again: convert each address once.
     private readonly Dictionary<EndPoint, Endpoint> _senders = [];
-    private readonly Dictionary<Endpoint, EndPoint> _targets = [];
+    private readonly Dictionary<SocketAddress, Endpoint> _senderAddresses = [];
+    private readonly Dictionary<Endpoint, SocketAddress> _targets = [];
+    // IP sockets read on the actor's turn into this reused address (no EndPoint per datagram); null for unix-dgram.
+    private SocketAddress? _receiveAddress;
+    private byte[]? _receiveBuffer;
+    private EndPoint? _anyAddress;
     private Socket? _socket;
     private EndPoint? _peer;
     private readonly EndpointKind _kind;
@@ -172,6 +177,7 @@ public sealed class DatagramEndpoint : ReceiveActor
             PumpSends();
         });
         Receive<DatagramRead>(OnDatagram);
+        Receive<DatagramReady>(OnDatagramReady);
         Receive<ReadFailed>(OnReadFailed);
         Receive<Udp.SuspendReading>(_ => _suspended = true);
         Receive<Udp.ResumeReading>(_ =>
@@ -204,15 +210,15 @@ public sealed class DatagramEndpoint : ReceiveActor
             }), Self);
             return;
         }
-        EndPoint target;
+        SocketAddress? target = null;
         if (send.Target is { } t)
         {
             try
             {
                 // Literal addresses resolve without blocking; a name here costs one getaddrinfo.
-                if (!_targets.TryGetValue(t, out target!))
+                if (!_targets.TryGetValue(t, out target))
                 {
-                    target = SocketFactory.ResolveAsync(t).GetAwaiter().GetResult();
+                    target = SocketFactory.ResolveAsync(t).GetAwaiter().GetResult().Serialize();
                     Remember(_targets, t, target);
                 }
             }
@@ -222,11 +228,7 @@ public sealed class DatagramEndpoint : ReceiveActor
                 return;
             }
         }
-        else if (_peer is { } peer)
-        {
-            target = peer;
-        }
-        else
+        else if (_peer is null)
         {
             Sender.Tell(new Udp.CommandFailed(send, OsErrors.FromErrno(89)), Self);
             return;
@@ -244,7 +246,7 @@ public sealed class DatagramEndpoint : ReceiveActor
             ValueTask<int> pending;
             try
             {
-                pending = _peer is not null && send.Target is null
+                pending = target is null
                     ? _socket.SendAsync(send.Data, SocketFlags.None)
                     : _socket.SendToAsync(send.Data, SocketFlags.None, target);
             }
@@ -278,7 +280,7 @@ public sealed class DatagramEndpoint : ReceiveActor
         }
     }
 
-    private void Completed((Udp.Send Send, EndPoint Target, IActorRef Commander) entry)
+    private void Completed((Udp.Send Send, SocketAddress? Target, IActorRef Commander) entry)
     {
         _pendingBytes -= entry.Send.Data.Length;
         if (entry.Send.Ack is { } ack)
@@ -293,14 +295,119 @@ public sealed class DatagramEndpoint : ReceiveActor
         {
             return;
         }
-        _receiving = true;
-        var any = _socket.AddressFamily switch
+        var size = Math.Max(1, _options.ReadChunkSize ?? 65_536);
+        _anyAddress ??= _socket.AddressFamily switch
         {
-            AddressFamily.InterNetworkV6 => (EndPoint)new IPEndPoint(IPAddress.IPv6Any, 0),
+            AddressFamily.InterNetworkV6 => new IPEndPoint(IPAddress.IPv6Any, 0),
             AddressFamily.InterNetwork => new IPEndPoint(IPAddress.Any, 0),
             _ => SocketFactory.ToUnixEndPoint("@"),
         };
-        _ = ReceiveAsync(_socket, any, Math.Max(1, _options.ReadChunkSize ?? 65_536), _self);
+        if (_anyAddress is IPEndPoint)
+        {
+            ReceiveInline(size);
+            return;
+        }
+        _receiving = true;
+        _ = ReceiveAsync(_socket, _anyAddress, size, _self);
+    }
+
+    // IP sockets: datagrams already queued are read on the actor's turn (a bounded batch, then a
+    // self-message so other actors get the thread) into this actor's buffer and reused address, with no
+    // self-message round trip and no EndPoint per datagram. Only a receive that has to wait leaves the
+    // turn; its completion message carries the byte count, and the buffer and address stay ours.
+    private void ReceiveInline(int size)
+    {
+        _receiveBuffer ??= new byte[size];
+        _receiveAddress ??= new SocketAddress(_socket!.AddressFamily);
+        for (var i = 0; i < MaxBatch; i++)
+        {
+            ValueTask<int> pending;
+            try
+            {
+                pending = _socket!.ReceiveFromAsync(_receiveBuffer.AsMemory(0, size), SocketFlags.None, _receiveAddress);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                ReceiveFailedInline(e);
+                return;
+            }
+            if (!pending.IsCompleted)
+            {
+                _receiving = true;
+                _ = AwaitDatagram(pending, _self);
+                return;
+            }
+            int read;
+            try
+            {
+                read = pending.GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                ReceiveFailedInline(e);
+                return;
+            }
+            DeliverReceived(read);
+            if (_suspended || _socket is null)
+            {
+                return;
+            }
+        }
+        _receiving = true;
+        _self.Tell(DatagramReady.More, ActorRefs.NoSender);
+    }
+
+    private void ReceiveFailedInline(Exception error)
+    {
+        if (error is ObjectDisposedException)
+        {
+            return;
+        }
+        // ICMP errors (port unreachable as ECONNREFUSED) are reported and the endpoint keeps going, on its next turn.
+        _handler.Tell(new Udp.ErrorReceived(OsErrors.FromException(error)), Self);
+        _receiving = true;
+        _self.Tell(DatagramReady.More, ActorRefs.NoSender);
+    }
+
+    private static async Task AwaitDatagram(ValueTask<int> pending, SelfMailbox self)
+    {
+        try
+        {
+            self.Tell(new DatagramReady(await pending.ConfigureAwait(false)), ActorRefs.NoSender);
+        }
+        catch (Exception e)
+        {
+            self.Tell(new ReadFailed(e), ActorRefs.NoSender);
+        }
+    }
+
+    private void OnDatagramReady(DatagramReady ready)
+    {
+        _receiving = false;
+        if (_socket is null)
+        {
+            return;
+        }
+        if (ready.Bytes >= 0)
+        {
+            DeliverReceived(ready.Bytes);
+        }
+        StartReceive();
+    }
+
+    private void DeliverReceived(int bytes) =>
+        _handler.Tell(new Udp.Received(_receiveBuffer.AsSpan(0, bytes).ToArray(), SenderOf(_receiveAddress!)), Self);
+
+    private Endpoint SenderOf(SocketAddress address)
+    {
+        if (!_senderAddresses.TryGetValue(address, out var sender))
+        {
+            var key = new SocketAddress(address.Family, address.Size);
+            address.Buffer.Span[..address.Size].CopyTo(key.Buffer.Span);
+            sender = SocketFactory.ToEndpoint(_kind, _anyAddress!.Create(key));
+            Remember(_senderAddresses, key, sender);
+        }
+        return sender;
     }
 
     private static async Task ReceiveAsync(Socket socket, EndPoint any, int size, SelfMailbox self)
@@ -384,6 +491,12 @@ public sealed class DatagramEndpoint : ReceiveActor
     private sealed record Resolved(EndPoint Address);
 
     private sealed record ResolveFailed(PythonError Error);
+
+    // A receive into this actor's buffer completed with this many bytes; More (-1): keep reading.
+    private sealed record DatagramReady(int Bytes)
+    {
+        public static readonly DatagramReady More = new(-1);
+    }
 
     private sealed record DatagramRead(List<(byte[] Data, EndPoint From)> Datagrams);
 

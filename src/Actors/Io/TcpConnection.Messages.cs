@@ -6,7 +6,7 @@ namespace Agent.Actors.Io;
 public sealed partial class TcpConnection
 {
     // Socket completions, told by the continuation to the actor itself; only handlers touch state.
-    private sealed record ReadDone(byte[] Data);
+    private sealed record ReadDone(ReadOnlyMemory<byte> Data);
 
     private sealed record ReadFailed(Exception Error);
 

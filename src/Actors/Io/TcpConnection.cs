@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Io;
@@ -18,7 +19,15 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     private readonly Tcp.Connect? _connect;
     private readonly bool _announce;
     private readonly IReadOnlyList<Tcp.ConnectAttempt>? _attempts;
+    // Reads done inline on one turn before the actor yields (each hands the handler one Received).
+    private const int MaxInlineReads = 4;
+    // At most this many queued writes (and about this many bytes) go out in one gathered send.
+    private const int MaxGather = 64;
+    private const int MaxGatherBytes = 256 * 1024;
     private readonly Queue<PendingWrite> _writes = new();
+    private List<ArraySegment<byte>>? _gather;
+    private int _headOffset;
+    private int _lastRead;
     private Socket? _socket;
     private IActorRef _handler;
     private readonly bool _datagram;
@@ -234,27 +243,86 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
 
     private void StartRead()
     {
-        if (_reading || _finished || !_registered || _peerShut || (_suspended && _closing is null))
+        if (!CanRead)
         {
             return;
         }
-        if (_closing is { Command: not Tcp.ConfirmedClose })
+        // Bytes already queued are read here, on the actor's turn, without a self-message round trip;
+        // a bounded number per turn, so Writes and other connections still get the thread.
+        var empty = false;
+        for (var i = 0; i < MaxInlineReads; i++)
         {
-            return;
+            int available;
+            try
+            {
+                available = _socket!.Available;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                OnIoError(e);
+                return;
+            }
+            if (available == 0)
+            {
+                empty = true;
+                break;
+            }
+            // The size is known: receive straight into the array the handler gets (no pooled buffer, no copy,
+            // no zeroing of bytes the kernel overwrites anyway).
+            var data = GC.AllocateUninitializedArray<byte>(Math.Min(available, _chunk));
+            int read;
+            try
+            {
+                read = _socket.Receive(data, SocketFlags.None);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                OnIoError(e);
+                return;
+            }
+            _lastRead = read;
+            if (!Deliver(data.AsMemory(0, read)) || !CanRead)
+            {
+                return;
+            }
+            if (read < _chunk)
+            {
+                // A short read drained the socket: wait for more without holding a buffer.
+                empty = true;
+                break;
+            }
         }
         _reading = true;
-        _ = ReadAsync(_socket!, _chunk, _datagram, _self);
+        _ = ReadAsync(_socket!, _chunk, wait: !_datagram && empty, LargeReads, _self);
     }
 
-    private static async Task ReadAsync(Socket socket, int chunk, bool datagram, SelfMailbox self)
+    // Reads of at least this size come straight into the handler's array (see ReadAsync); smaller ones are
+    // copied out of a pooled buffer, which costs less than the FIONREAD that sizing the array needs.
+    private const int LargeRead = 1024;
+
+    private bool LargeReads => !_datagram && _lastRead >= LargeRead;
+
+    private bool CanRead =>
+        !_reading && !_finished && _registered && !_peerShut && (!_suspended || _closing is not null)
+        && _closing is not { Command: not Tcp.ConfirmedClose };
+
+    private static async Task ReadAsync(Socket socket, int chunk, bool wait, bool large, SelfMailbox self)
     {
         try
         {
-            if (!datagram && socket.Available == 0)
+            if (wait)
             {
                 // A zero-byte read waits for data without holding a buffer, so idle connections cost no buffer;
                 // a busy connection (bytes already queued) skips it and reads at once.
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+            }
+            if (large && socket.Available is > 0 and var available)
+            {
+                // Bulk traffic: one FIONREAD buys receiving into the handler's array directly instead of copying.
+                var data = GC.AllocateUninitializedArray<byte>(Math.Min(available, chunk));
+                var read = await socket.ReceiveAsync(data, SocketFlags.None).ConfigureAwait(false);
+                self.Tell(new ReadDone(data.AsMemory(0, read)), ActorRefs.NoSender);
+                return;
             }
             var buffer = ArrayPool<byte>.Shared.Rent(chunk);
             try
@@ -276,21 +344,40 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     private void OnRead(ReadDone done)
     {
         _reading = false;
-        if (_finished)
+        if (!Deliver(done.Data))
         {
             return;
         }
-        if (done.Data.Length == 0 && !_datagram)
+        _lastRead = done.Data.Length;
+        if (done.Data.Length < _chunk && !_datagram && CanRead)
+        {
+            // A short read took everything there was a moment ago: go straight to the buffer-less wait
+            // (which checks for data itself) instead of asking the socket first.
+            _reading = true;
+            _ = ReadAsync(_socket!, _chunk, wait: true, LargeReads, _self);
+            return;
+        }
+        StartRead();
+    }
+
+    // Hands one read to the handler; false when reading ends here (peer shut, closing, finished).
+    private bool Deliver(ReadOnlyMemory<byte> data)
+    {
+        if (_finished)
+        {
+            return false;
+        }
+        if (data.Length == 0 && !_datagram)
         {
             OnPeerShut();
-            return;
+            return false;
         }
         if (_closing is { Command: Tcp.Close })
         {
-            return;
+            return false;
         }
-        _handler.Tell(new Tcp.Received(done.Data), Self);
-        StartRead();
+        _handler.Tell(new Tcp.Received(data), Self);
+        return true;
     }
 
     private void OnPeerShut()
@@ -343,15 +430,20 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         while (!_writing && !_finished && _writes.Count > 0)
         {
             var head = _writes.Peek();
-            if (head.Data.Length == 0)
+            if (head.Data.Length == _headOffset)
             {
+                _headOffset = 0;
                 Completed(_writes.Dequeue());
                 continue;
             }
             ValueTask<int> pending;
             try
             {
-                pending = _socket!.SendAsync(head.Data, SocketFlags.None);
+                // Writes that queued up behind a send the kernel could not take at once go out together,
+                // so a deep pipeline costs one syscall instead of one per Write.
+                pending = _writes.Count == 1
+                    ? _socket!.SendAsync(head.Data[_headOffset..], SocketFlags.None)
+                    : new ValueTask<int>(_socket!.SendAsync(Gather(), SocketFlags.None));
             }
             catch (Exception e)
             {
@@ -367,6 +459,30 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             _ = AwaitWrite(pending, _self);
         }
         CheckDrained();
+    }
+
+    private List<ArraySegment<byte>> Gather()
+    {
+        var segments = _gather ??= new List<ArraySegment<byte>>();
+        segments.Clear();
+        var offset = _headOffset;
+        var bytes = 0L;
+        foreach (var write in _writes)
+        {
+            var data = write.Data[offset..];
+            offset = 0;
+            if (data.IsEmpty)
+            {
+                continue;
+            }
+            segments.Add(MemoryMarshal.TryGetArray(data, out var segment) ? segment : new ArraySegment<byte>(data.ToArray()));
+            bytes += data.Length;
+            if (segments.Count >= MaxGather || bytes >= MaxGatherBytes)
+            {
+                break;
+            }
+        }
+        return segments;
     }
 
     private static async Task AwaitWrite(ValueTask<int> pending, SelfMailbox self)
@@ -392,24 +508,23 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         PumpWrites();
     }
 
+    // Retires what the kernel took, which may span several queued writes; a partial one stays at the head.
     private void Advance(int bytes)
     {
-        var head = _writes.Peek();
         _pendingBytes -= bytes;
-        if (bytes < head.Data.Length)
+        while (_writes.Count > 0)
         {
-            // A partial send: keep the rest at the head of the queue.
-            _writes.Dequeue();
-            var rest = new Queue<PendingWrite>(_writes);
-            _writes.Clear();
-            _writes.Enqueue(head with { Data = head.Data[bytes..] });
-            foreach (var w in rest)
+            var head = _writes.Peek();
+            var rest = head.Data.Length - _headOffset;
+            if (bytes < rest)
             {
-                _writes.Enqueue(w);
+                _headOffset += bytes;
+                return;
             }
-            return;
+            bytes -= rest;
+            _headOffset = 0;
+            Completed(_writes.Dequeue());
         }
-        Completed(_writes.Dequeue());
     }
 
     private void Completed(PendingWrite write)
@@ -536,5 +651,6 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             write.Commander.Tell(new Tcp.CommandFailed(write.Command, cause), Self);
         }
         _pendingBytes = 0;
+        _headOffset = 0;
     }
 }

@@ -135,6 +135,42 @@ public sealed class TcpActorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Writes_QueuedBehindAFullSocket_GoOutGatheredInOrderWithEveryAck()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen();
+        var client = TestProbe.Create(_system);
+        _io.Tell(new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint),
+            Options: new SocketOptions(SendBufferSize: 4096)), client.Ref);
+        await client.ExpectMsgAsync<Tcp.Connected>();
+        var conn = client.LastSender;
+        conn.Tell(Tcp.Register.Instance, client.Ref);
+        // Nobody reads yet: the kernel takes a little, the rest queues and later leaves in gathered, partial sends.
+        const int count = 200;
+        const int size = 8 * 1024;
+        for (var i = 0; i < count; i++)
+        {
+            conn.Tell(new Tcp.Write(Enumerable.Repeat((byte)i, size).ToArray(), Ack: i), client.Ref);
+        }
+        using var peer = await listener.AcceptAsync();
+        var received = new byte[count * size];
+        var read = 0;
+        while (read < received.Length)
+        {
+            var n = await peer.ReceiveAsync(received.AsMemory(read), SocketFlags.None);
+            Assert.NotEqual(0, n);
+            read += n;
+        }
+        for (var i = 0; i < count; i++)
+        {
+            Assert.True(received.AsSpan(i * size, size).IndexOfAnyExcept((byte)i) < 0, $"write {i} arrived out of order or damaged");
+            var ack = await client.ExpectMsgAsync<Tcp.WriteAck>();
+            Assert.Equal((long)i, ack.Ack);
+        }
+    }
+
+    [Fact]
     public async Task Write_OverPendingLimit_IsCommandFailedNotDropped()
     {
         var system = ActorSystem.Create("io-limit");

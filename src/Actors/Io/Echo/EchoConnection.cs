@@ -13,7 +13,8 @@ public sealed class EchoConnection : ReceiveActor
     /// <summary>Unacknowledged bytes at which reading pauses (256 KiB), so a peer that does not read cannot grow our queue.</summary>
     public const long HighWater = 256 * 1024;
 
-    private const long AckEvery = 32 * 1024;
+    // One ack per half high-water mark: each ack is a message and a turn of this actor, so ask rarely.
+    private const long AckEvery = HighWater / 2;
     private readonly IActorRef _connection;
     private long _written;
     private long _acked;
