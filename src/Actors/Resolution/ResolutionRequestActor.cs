@@ -24,8 +24,9 @@ internal sealed class ResolutionRequestActor : ReceiveActor
     /// <summary>
     /// Creates the request actor as a child of the calling resolver and queues its lookup at
     /// once (not from the child's PreStart: one scheduling hop less before libc is called).
+    /// Cancelling the returned source abandons the lookup, as stopping the actor does.
     /// </summary>
-    public static IActorRef Start(IActorContext context, string name, ResolutionRequest request, BlockingLookupPool pool)
+    public static (IActorRef Actor, CancellationTokenSource Abandon) Start(IActorContext context, string name, ResolutionRequest request, BlockingLookupPool pool)
     {
         var abandoned = new CancellationTokenSource();
         var self = context.ActorOf(Props.FromFactory(() => new ResolutionRequestActor(abandoned)), name);
@@ -54,7 +55,7 @@ internal sealed class ResolutionRequestActor : ReceiveActor
                 }
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return self;
+        return (self, abandoned);
     }
 
     // Stopping abandons the call; the token source is not disposed because the pool

@@ -89,9 +89,9 @@ public sealed class ResolverActor : ReceiveActor, IWithTimers
             existing.Waiters.Add(Sender);
             return;
         }
-        var child = ResolutionRequestActor.Start(Context, $"request-{++_counter}", request, _pool!);
+        var (child, abandon) = ResolutionRequestActor.Start(Context, $"request-{++_counter}", request, _pool!);
         Context.Watch(child);
-        var flight = new InFlight(request, child, Stopwatch.GetTimestamp() + (long)(_settings.Timeout.TotalSeconds * Stopwatch.Frequency));
+        var flight = new InFlight(request, child, abandon, Stopwatch.GetTimestamp() + (long)(_settings.Timeout.TotalSeconds * Stopwatch.Frequency));
         flight.Waiters.Add(Sender);
         flight.Node = _byDeadline.AddLast(flight);
         _byChild[child] = flight;
@@ -155,6 +155,8 @@ public sealed class ResolverActor : ReceiveActor, IWithTimers
             _inFlight.Remove(flight.Request);
         }
         Context.Unwatch(flight.Child);
+        // Abandon now, not in the child's PostStop: a pool thread that frees up must already see it.
+        flight.Abandon.Cancel();
         Context.Stop(flight.Child);
     }
 
@@ -167,11 +169,13 @@ public sealed class ResolverActor : ReceiveActor, IWithTimers
         }
     }
 
-    private sealed class InFlight(ResolutionRequest request, IActorRef child, long deadline)
+    private sealed class InFlight(ResolutionRequest request, IActorRef child, CancellationTokenSource abandon, long deadline)
     {
         public ResolutionRequest Request { get; } = request;
 
         public IActorRef Child { get; } = child;
+
+        public CancellationTokenSource Abandon { get; } = abandon;
 
         public long Deadline { get; } = deadline;
 
