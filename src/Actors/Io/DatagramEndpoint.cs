@@ -53,8 +53,8 @@ public sealed class DatagramEndpoint : ReceiveActor
             _ => throw new ArgumentException("Udp.Bind or Udp.Connect expected", nameof(command)),
         };
         _kind = _endpoint.Kind;
-        Receive<Resolved>(r => Open(r.Address));
-        Receive<ResolveFailed>(f => Fail(f.Error));
+        Receive<EndpointResolution.Resolved>(r => Open(r.Address));
+        Receive<EndpointResolution.Failed>(f => Fail(f.Error));
         Receive<Terminated>(_ => Context.Stop(Self));
     }
 
@@ -67,7 +67,7 @@ public sealed class DatagramEndpoint : ReceiveActor
     {
         _self = new SelfMailbox(Self);
         Context.Watch(_handler);
-        _ = ResolveAsync(_endpoint, _self);
+        _ = EndpointResolution.ResolveInto(_endpoint, _self);
     }
 
     /// <inheritdoc />
@@ -75,18 +75,6 @@ public sealed class DatagramEndpoint : ReceiveActor
     {
         _self.Close();
         CloseSocket();
-    }
-
-    private static async Task ResolveAsync(Endpoint endpoint, SelfMailbox self)
-    {
-        try
-        {
-            self.Tell(new Resolved(await SocketFactory.ResolveAsync(endpoint).ConfigureAwait(false)), ActorRefs.NoSender);
-        }
-        catch (EndpointResolutionException e)
-        {
-            self.Tell(new ResolveFailed(e.Error), ActorRefs.NoSender);
-        }
     }
 
     private void Open(EndPoint address)
@@ -487,10 +475,6 @@ public sealed class DatagramEndpoint : ReceiveActor
             commander.Tell(new Udp.CommandFailed(send, OsErrors.FromErrno(9)), Self);
         }
     }
-
-    private sealed record Resolved(EndPoint Address);
-
-    private sealed record ResolveFailed(PythonError Error);
 
     // A receive into this actor's buffer completed with this many bytes; More (-1): keep reading.
     private sealed record DatagramReady(int Bytes)

@@ -33,8 +33,8 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
         _settings = settings;
         _backoff = settings.AcceptBackoffMin;
         _log = Context.GetLogger();
-        Receive<Resolved>(r => DoBind(r.Address));
-        Receive<ResolveFailed>(f => Fail(f.Error));
+        Receive<EndpointResolution.Resolved>(r => DoBind(r.Address));
+        Receive<EndpointResolution.Failed>(f => Fail(f.Error));
         Receive<Terminated>(_ => Context.Stop(Self));
     }
 
@@ -53,7 +53,7 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
         _self = new SelfMailbox(Self);
         DescriptorReserve.TryAcquire();
         Context.Watch(_handler);
-        _ = ResolveAsync(_bind.Endpoint, _self);
+        _ = EndpointResolution.ResolveInto(_bind.Endpoint, _self);
     }
 
     /// <inheritdoc />
@@ -65,18 +65,6 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
 
     /// <inheritdoc />
     protected internal override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.StoppingStrategy;
-
-    private static async Task ResolveAsync(Endpoint endpoint, SelfMailbox self)
-    {
-        try
-        {
-            self.Tell(new Resolved(await SocketFactory.ResolveAsync(endpoint).ConfigureAwait(false)), ActorRefs.NoSender);
-        }
-        catch (EndpointResolutionException e)
-        {
-            self.Tell(new ResolveFailed(e.Error), ActorRefs.NoSender);
-        }
-    }
 
     private void DoBind(EndPoint address)
     {
@@ -246,10 +234,6 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
             UnixNode.RemoveIfSocket(_bind.Endpoint.Path);
         }
     }
-
-    private sealed record Resolved(EndPoint Address);
-
-    private sealed record ResolveFailed(PythonError Error);
 
     private sealed record Accepted(Socket Socket);
 
