@@ -26,6 +26,7 @@ public sealed class DatagramEndpoint : ReceiveActor
     private readonly Dictionary<EndPoint, Endpoint> _senders = [];
     private readonly Dictionary<SocketAddress, Endpoint> _senderAddresses = [];
     private readonly Dictionary<Endpoint, SocketAddress> _targets = [];
+    private readonly Dictionary<Endpoint, List<(Udp.Send Send, IActorRef Commander)>> _awaitingTarget = [];
     // IP sockets read on the actor's turn into this reused address (no EndPoint per datagram); null for unix-dgram.
     private SocketAddress? _receiveAddress;
     private byte[]? _receiveBuffer;
@@ -150,6 +151,8 @@ public sealed class DatagramEndpoint : ReceiveActor
     private void Ready()
     {
         Receive<Udp.Send>(Send);
+        Receive<TargetResolved>(OnTargetResolved);
+        Receive<TargetFailed>(OnTargetFailed);
         Receive<Sent>(_ =>
         {
             _sending = false;
@@ -201,19 +204,33 @@ public sealed class DatagramEndpoint : ReceiveActor
         SocketAddress? target = null;
         if (send.Target is { } t)
         {
-            try
+            if (!_targets.TryGetValue(t, out target))
             {
-                // Literal addresses resolve without blocking; a name here costs one getaddrinfo.
-                if (!_targets.TryGetValue(t, out target))
+                if (_awaitingTarget.TryGetValue(t, out var waiting))
                 {
-                    target = SocketFactory.ResolveAsync(t).GetAwaiter().GetResult().Serialize();
+                    waiting.Add((send, Sender));
+                    _pendingBytes += send.Data.Length;
+                    return;
+                }
+                var resolving = SocketFactory.ResolveAsync(t);
+                if (!resolving.IsCompleted)
+                {
+                    // A name: resolve off the actor's turn; sends to it wait, in order, within the pending-bytes bound.
+                    _awaitingTarget[t] = [(send, Sender)];
+                    _pendingBytes += send.Data.Length;
+                    _ = ResolveTarget(t, resolving, _self);
+                    return;
+                }
+                try
+                {
+                    target = resolving.GetAwaiter().GetResult().Serialize();
                     Remember(_targets, t, target);
                 }
-            }
-            catch (EndpointResolutionException e)
-            {
-                Sender.Tell(new Udp.CommandFailed(send, e.Error), Self);
-                return;
+                catch (EndpointResolutionException e)
+                {
+                    Sender.Tell(new Udp.CommandFailed(send, e.Error), Self);
+                    return;
+                }
             }
         }
         else if (_peer is null)
@@ -224,6 +241,45 @@ public sealed class DatagramEndpoint : ReceiveActor
         _sends.Enqueue((send, target, Sender));
         _pendingBytes += send.Data.Length;
         PumpSends();
+    }
+
+    private static async Task ResolveTarget(Endpoint target, Task<EndPoint> resolving, SelfMailbox self)
+    {
+        try
+        {
+            self.Tell(new TargetResolved(target, (await resolving.ConfigureAwait(false)).Serialize()), ActorRefs.NoSender);
+        }
+        catch (EndpointResolutionException e)
+        {
+            self.Tell(new TargetFailed(target, e.Error), ActorRefs.NoSender);
+        }
+    }
+
+    private void OnTargetResolved(TargetResolved resolved)
+    {
+        if (!_awaitingTarget.Remove(resolved.Target, out var waiting))
+        {
+            return;
+        }
+        Remember(_targets, resolved.Target, resolved.Address);
+        foreach (var (send, commander) in waiting)
+        {
+            _sends.Enqueue((send, resolved.Address, commander));
+        }
+        PumpSends();
+    }
+
+    private void OnTargetFailed(TargetFailed failed)
+    {
+        if (!_awaitingTarget.Remove(failed.Target, out var waiting))
+        {
+            return;
+        }
+        foreach (var (send, commander) in waiting)
+        {
+            _pendingBytes -= send.Data.Length;
+            commander.Tell(new Udp.CommandFailed(send, failed.Error), Self);
+        }
     }
 
     private void PumpSends()
@@ -474,6 +530,11 @@ public sealed class DatagramEndpoint : ReceiveActor
             var (send, _, commander) = _sends.Dequeue();
             commander.Tell(new Udp.CommandFailed(send, OsErrors.FromErrno(9)), Self);
         }
+        foreach (var (send, commander) in _awaitingTarget.Values.SelectMany(waiting => waiting))
+        {
+            commander.Tell(new Udp.CommandFailed(send, OsErrors.FromErrno(9)), Self);
+        }
+        _awaitingTarget.Clear();
     }
 
     // A receive into this actor's buffer completed with this many bytes; More (-1): keep reading.
@@ -492,4 +553,8 @@ public sealed class DatagramEndpoint : ReceiveActor
     }
 
     private sealed record SendFailed(Exception Error);
+
+    private sealed record TargetResolved(Endpoint Target, SocketAddress Address);
+
+    private sealed record TargetFailed(Endpoint Target, PythonError Error);
 }

@@ -37,6 +37,41 @@ public sealed class DatagramActorTests : IoTestBase
     }
 
     [Fact]
+    public async Task Send_ToAHostName_ResolvesOffTheTurnAndKeepsOrderPerTarget()
+    {
+        var (a, aRef, _) = await BindUdpAsync("udp:127.0.0.1:0");
+        var (b, _, bBound) = await BindUdpAsync("udp:127.0.0.1:0");
+        var byName = Endpoint.Parse($"udp:localhost:{bBound.LocalAddress.Port}");
+        for (var i = 1; i <= 3; i++)
+        {
+            aRef.Tell(new Udp.Send(Encoding.ASCII.GetBytes($"n{i}"), byName, Ack: i), a.Ref);
+        }
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Equal(i, (await a.ExpectMsgAsync<Udp.SendAck>()).Ack);
+        }
+        var texts = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            texts.Add(Encoding.ASCII.GetString((await b.ExpectMsgAsync<Udp.Received>()).Data.Span));
+        }
+        Assert.Equal(["n1", "n2", "n3"], texts.Order().ToArray());
+    }
+
+    [Fact]
+    public async Task Send_ToAnUnknownHostName_EveryWaitingSendFailsInPythonsWords()
+    {
+        var (a, aRef, _) = await BindUdpAsync("udp:127.0.0.1:0");
+        var missing = Endpoint.Parse("udp:no-such-host.invalid:9");
+        aRef.Tell(new Udp.Send(Encoding.ASCII.GetBytes("x"), missing, Ack: 1), a.Ref);
+        aRef.Tell(new Udp.Send(Encoding.ASCII.GetBytes("y"), missing, Ack: 2), a.Ref);
+        var first = await a.ExpectMsgAsync<Udp.CommandFailed>(timeout: TimeSpan.FromSeconds(10));
+        var second = await a.ExpectMsgAsync<Udp.CommandFailed>(timeout: TimeSpan.FromSeconds(10));
+        Assert.Equal("gaierror", first.Cause.Kind);
+        Assert.Equal("gaierror", second.Cause.Kind);
+    }
+
+    [Fact]
     public async Task Send_OverIpv4Maximum_FailsBeforeAnySyscall()
     {
         var (a, aRef, aBound) = await BindUdpAsync("udp:127.0.0.1:0");
