@@ -74,9 +74,11 @@ internal static class EchoCommand
         {
             Console.WriteLine($"connecting to {target}");
         }
+        var connected = false;
         var outcome = await EchoClient.RunAsync(system, io, target, payload, chunk, timeout,
             () =>
             {
+                connected = true;
                 if (!json)
                 {
                     Console.WriteLine($"sending {PyRepr.Bytes(payload)}");
@@ -98,7 +100,11 @@ internal static class EchoCommand
         }
         else
         {
-            Console.WriteLine("closing socket");
+            // The seed client connects before its try/finally: a failed connect prints no "closing socket".
+            if (connected)
+            {
+                Console.WriteLine("closing socket");
+            }
             if (error is not null)
             {
                 await Console.Error.WriteLineAsync($"agent: {error}");

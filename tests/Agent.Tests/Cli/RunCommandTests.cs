@@ -133,6 +133,19 @@ public sealed partial class RunCommandTests
     }
 
     [Fact]
+    public async Task Echo_RefusedInText_PrintsConnectingThenThePythonErrorLikeTheSeedClient()
+    {
+        using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)holder.LocalEndPoint!).Port;
+        using var dir = new TempDirectory();
+        var (code, stdout, stderr) = await AgentProcess.RunAgentAsync(dir.Path, "echo", $"tcp:127.0.0.1:{port}");
+        Assert.Equal(1, code);
+        Assert.Equal([$"connecting to tcp:127.0.0.1:{port}"], stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("ConnectionRefusedError: [Errno 111] Connection refused", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Connect_ListeningPort_PrintsTheEasyClientLinesAndAttempts()
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
