@@ -134,7 +134,7 @@ public sealed class EchoServiceTests : IoTestBase
     [Fact]
     public async Task HandlerThatThrows_ClosesItsConnectionOnly()
     {
-        var (server, _, local) = await BindAsync(Endpoint.Parse("tcp:127.0.0.1:0"));
+        var (server, _, local) = await BindAsync();
         var parent = System.ActorOf(Props.FromFactory(() => new ThrowingHandlerParent()));
         using var victim = await ConnectRawAsync(local);
         using var survivor = await ConnectRawAsync(local);

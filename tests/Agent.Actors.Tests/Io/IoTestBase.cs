@@ -36,11 +36,26 @@ public abstract class IoTestBase : IAsyncLifetime
         return (client, connection, connected);
     }
 
-    /// <summary>Binds a stream listener with a probe as its handler.</summary>
-    protected async Task<(TestProbe Handler, IActorRef Listener, Endpoint Local)> BindAsync(Endpoint endpoint, SocketOptions? options = null)
+    /// <summary>
+    /// Connects a new client probe to a listener whose handler is <paramref name="server"/> and
+    /// waits for both sides' <see cref="Tcp.Connected"/>; neither side is registered yet.
+    /// </summary>
+    protected async Task<(TestProbe Client, IActorRef ClientConnection, Tcp.Connected ClientConnected, IActorRef ServerConnection, Tcp.Connected ServerConnected)>
+        ConnectPairAsync(TestProbe server, Endpoint local)
+    {
+        var client = TestProbe.Create(System);
+        Io.Tell(new Tcp.Connect(local), client.Ref);
+        var clientConnected = await client.ExpectMsgAsync<Tcp.Connected>();
+        var clientConnection = client.LastSender;
+        var serverConnected = await server.ExpectMsgAsync<Tcp.Connected>();
+        return (client, clientConnection, clientConnected, server.LastSender, serverConnected);
+    }
+
+    /// <summary>Binds a stream listener (default <c>tcp:127.0.0.1:0</c>) with a probe as its handler.</summary>
+    protected async Task<(TestProbe Handler, IActorRef Listener, Endpoint Local)> BindAsync(Endpoint? endpoint = null, SocketOptions? options = null)
     {
         var handler = TestProbe.Create(System);
-        Io.Tell(new Tcp.Bind(endpoint, Options: options), handler.Ref);
+        Io.Tell(new Tcp.Bind(endpoint ?? Endpoint.Parse("tcp:127.0.0.1:0"), Options: options), handler.Ref);
         var bound = await handler.ExpectMsgAsync<Tcp.Bound>();
         var listener = handler.LastSender;
         return (handler, listener, bound.LocalAddress);

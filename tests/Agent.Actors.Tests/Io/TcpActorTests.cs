@@ -1,4 +1,5 @@
 using Agent.TestKit;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Agent.Actors.Io;
@@ -9,29 +10,8 @@ using Xunit;
 
 namespace Agent.Actors.Tests.Io;
 
-public sealed class TcpActorTests : IAsyncLifetime
+public sealed class TcpActorTests : IoTestBase
 {
-    private ActorSystem _system = null!;
-    private IActorRef _io = null!;
-
-    public Task InitializeAsync()
-    {
-        _system = ActorSystem.Create("io-tests");
-        _io = _system.ActorOf(IoManager.Props(), "io");
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _system.Terminate();
-
-    private async Task<(TestProbe Server, IActorRef Listener, Endpoint Local)> BindAsync(string endpoint = "tcp:127.0.0.1:0", SocketOptions? options = null)
-    {
-        var server = TestProbe.Create(_system);
-        _io.Tell(new Tcp.Bind(Endpoint.Parse(endpoint), Options: options), server.Ref);
-        var bound = await server.ExpectMsgAsync<Tcp.Bound>();
-        var listener = server.LastSender;
-        return (server, listener, bound.LocalAddress);
-    }
-
     [Fact]
     public async Task Bind_Port0_ReportsTheRealPortAndPythonNames()
     {
@@ -44,8 +24,8 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task Bind_PortInUse_IsCommandFailedWithErrno98()
     {
         var (_, _, local) = await BindAsync();
-        var second = TestProbe.Create(_system);
-        _io.Tell(new Tcp.Bind(local), second.Ref);
+        var second = TestProbe.Create(System);
+        Io.Tell(new Tcp.Bind(local), second.Ref);
         var failed = await second.ExpectMsgAsync<Tcp.CommandFailed>();
         Assert.Equal("OSError: [Errno 98] Address already in use", failed.Cause.ToString());
         Assert.IsType<Tcp.Bind>(failed.Cmd);
@@ -55,10 +35,10 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task Connect_Refused_IsCommandFailedConnectionRefusedError()
     {
         using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        holder.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        var client = TestProbe.Create(_system);
+        holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var client = TestProbe.Create(System);
         var connect = new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, holder.LocalEndPoint));
-        _io.Tell(connect, client.Ref);
+        Io.Tell(connect, client.Ref);
         var failed = await client.ExpectMsgAsync<Tcp.CommandFailed>();
         Assert.Equal(connect, failed.Cmd);
         Assert.Equal("ConnectionRefusedError: [Errno 111] Connection refused", failed.Cause.ToString());
@@ -68,12 +48,7 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task ConnectAndWrite_BothSides_SeeConnectedReceivedAndOneCloseEach()
     {
         var (server, _, local) = await BindAsync();
-        var client = TestProbe.Create(_system);
-        _io.Tell(new Tcp.Connect(local), client.Ref);
-        var clientConnected = await client.ExpectMsgAsync<Tcp.Connected>();
-        var clientConn = client.LastSender;
-        var serverConnected = await server.ExpectMsgAsync<Tcp.Connected>();
-        var serverConn = server.LastSender;
+        var (client, clientConn, clientConnected, serverConn, serverConnected) = await ConnectPairAsync(server, local);
         Assert.Equal(clientConnected.LocalAddress, serverConnected.RemoteAddress);
         Assert.Equal(("AF_INET", "SOCK_STREAM", 6), (clientConnected.Socket.Family, clientConnected.Socket.Type, clientConnected.Socket.Proto));
         clientConn.Tell(Tcp.Register.Instance, client.Ref);
@@ -95,12 +70,7 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task ConfirmedClose_HalfCloses_PeerStillWritesThenBothSeeOneCloseEvent()
     {
         var (server, _, local) = await BindAsync();
-        var client = TestProbe.Create(_system);
-        _io.Tell(new Tcp.Connect(local), client.Ref);
-        await client.ExpectMsgAsync<Tcp.Connected>();
-        var clientConn = client.LastSender;
-        await server.ExpectMsgAsync<Tcp.Connected>();
-        var serverConn = server.LastSender;
+        var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
         clientConn.Tell(Tcp.Register.Instance, client.Ref);
         serverConn.Tell(new Tcp.Register(KeepOpenOnPeerClosed: true), server.Ref);
 
@@ -120,12 +90,7 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task Abort_SendsReset_PeerGetsErrorClosedConnectionReset()
     {
         var (server, _, local) = await BindAsync();
-        var client = TestProbe.Create(_system);
-        _io.Tell(new Tcp.Connect(local), client.Ref);
-        await client.ExpectMsgAsync<Tcp.Connected>();
-        var clientConn = client.LastSender;
-        await server.ExpectMsgAsync<Tcp.Connected>();
-        var serverConn = server.LastSender;
+        var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
         clientConn.Tell(Tcp.Register.Instance, client.Ref);
         serverConn.Tell(Tcp.Register.Instance, server.Ref);
         clientConn.Tell(Tcp.Abort.Instance, client.Ref);
@@ -138,10 +103,10 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task Writes_QueuedBehindAFullSocket_GoOutGatheredInOrderWithEveryAck()
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
-        var client = TestProbe.Create(_system);
-        _io.Tell(new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint),
+        var client = TestProbe.Create(System);
+        Io.Tell(new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint),
             Options: new SocketOptions(SendBufferSize: 4096)), client.Ref);
         await client.ExpectMsgAsync<Tcp.Connected>();
         var conn = client.LastSender;
@@ -178,7 +143,7 @@ public sealed class TcpActorTests : IAsyncLifetime
         {
             var io = system.ActorOf(IoManager.Props(IoSettings.Default with { MaxPendingWriteBytes = 64 * 1024 }));
             using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            peer.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             peer.Listen();
             var client = TestProbe.Create(system);
             io.Tell(new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, peer.LocalEndPoint),
@@ -206,10 +171,10 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task HandlerDeath_ClosesItsConnectionOnly()
     {
         var (server, _, local) = await BindAsync();
-        var first = TestProbe.Create(_system);
-        var second = TestProbe.Create(_system);
-        _io.Tell(new Tcp.Connect(local), first.Ref);
-        _io.Tell(new Tcp.Connect(local), second.Ref);
+        var first = TestProbe.Create(System);
+        var second = TestProbe.Create(System);
+        Io.Tell(new Tcp.Connect(local), first.Ref);
+        Io.Tell(new Tcp.Connect(local), second.Ref);
         await first.ExpectMsgAsync<Tcp.Connected>();
         var firstConn = first.LastSender;
         await second.ExpectMsgAsync<Tcp.Connected>();
@@ -220,13 +185,13 @@ public sealed class TcpActorTests : IAsyncLifetime
         var s1 = server.LastSender;
         await server.ExpectMsgAsync<Tcp.Connected>();
         var s2 = server.LastSender;
-        var handler1 = TestProbe.Create(_system);
-        var handler2 = TestProbe.Create(_system);
+        var handler1 = TestProbe.Create(System);
+        var handler2 = TestProbe.Create(System);
         s1.Tell(Tcp.Register.Instance, handler1.Ref);
         s2.Tell(Tcp.Register.Instance, handler2.Ref);
 
         // Kill the handler of one server-side connection: exactly one client sees its peer close.
-        _system.Stop(handler1.Ref);
+        System.Stop(handler1.Ref);
         var closedClient = await Task.WhenAny(
             first.ExpectMsgAsync<Tcp.PeerClosed>().ContinueWith(_ => first, TaskScheduler.Default),
             second.ExpectMsgAsync<Tcp.PeerClosed>().ContinueWith(_ => second, TaskScheduler.Default));
@@ -242,14 +207,14 @@ public sealed class TcpActorTests : IAsyncLifetime
     {
         // A listener whose accept queue is full drops new SYNs: the connect neither succeeds nor fails.
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(0);
         // Linux queues backlog + 1 connections: one filler fills a backlog of 0.
         using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await filler.ConnectAsync(listener.LocalEndPoint!);
-        var client = TestProbe.Create(_system);
+        var client = TestProbe.Create(System);
         var connect = new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint), Timeout: TimeSpan.FromMilliseconds(300));
-        _io.Tell(connect, client.Ref);
+        Io.Tell(connect, client.Ref);
         var failed = await client.ExpectMsgAsync<Tcp.CommandFailed>();
         Assert.Equal("TimeoutError: timed out", failed.Cause.ToString());
     }
@@ -258,13 +223,8 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task IdleTimeout_NoTrafficEitherWay_ClosesWithTimeoutError()
     {
         var (server, _, local) = await BindAsync(options: new SocketOptions(IdleTimeout: TimeSpan.FromMilliseconds(200)));
-        var client = TestProbe.Create(_system);
-        _io.Tell(new Tcp.Connect(local), client.Ref);
-        await client.ExpectMsgAsync<Tcp.Connected>();
-        var clientConn = client.LastSender;
+        var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
         clientConn.Tell(Tcp.Register.Instance, client.Ref);
-        await server.ExpectMsgAsync<Tcp.Connected>();
-        var serverConn = server.LastSender;
         serverConn.Tell(Tcp.Register.Instance, server.Ref);
         var closed = await server.ExpectMsgAsync<Tcp.ErrorClosed>();
         Assert.Equal("TimeoutError: timed out", closed.Cause.ToString());
@@ -278,13 +238,8 @@ public sealed class TcpActorTests : IAsyncLifetime
     public async Task EveryCloseKind_ReachesEachHandlerExactlyOnce(string kind)
     {
         var (server, _, local) = await BindAsync();
-        var client = TestProbe.Create(_system);
-        _io.Tell(new Tcp.Connect(local), client.Ref);
-        await client.ExpectMsgAsync<Tcp.Connected>();
-        var conn = client.LastSender;
+        var (client, conn, _, serverConn, _) = await ConnectPairAsync(server, local);
         conn.Tell(Tcp.Register.Instance, client.Ref);
-        await server.ExpectMsgAsync<Tcp.Connected>();
-        var serverConn = server.LastSender;
         serverConn.Tell(new Tcp.Register(KeepOpenOnPeerClosed: kind == "confirmed"), server.Ref);
         Tcp.Command closer = kind switch
         {
