@@ -307,20 +307,7 @@ public sealed class DatagramEndpoint : ReceiveActor
                 continue;
             }
             _sending = true;
-            _ = AwaitSend(pending, _self);
-        }
-    }
-
-    private static async Task AwaitSend(ValueTask<int> pending, SelfMailbox self)
-    {
-        try
-        {
-            await pending.ConfigureAwait(false);
-            self.Tell(Sent.Instance, ActorRefs.NoSender);
-        }
-        catch (Exception e)
-        {
-            self.Tell(new SendFailed(e), ActorRefs.NoSender);
+            _ = _self.TellWhenCompleted(pending, static _ => Sent.Instance, static e => new SendFailed(e));
         }
     }
 
@@ -378,7 +365,7 @@ public sealed class DatagramEndpoint : ReceiveActor
             if (!pending.IsCompleted)
             {
                 _receiving = true;
-                _ = AwaitDatagram(pending, _self);
+                _ = _self.TellWhenCompleted(pending, static bytes => new DatagramReady(bytes), static e => new ReadFailed(e));
                 return;
             }
             int read;
@@ -411,18 +398,6 @@ public sealed class DatagramEndpoint : ReceiveActor
         _handler.Tell(new Udp.ErrorReceived(OsErrors.FromException(error)), Self);
         _receiving = true;
         _self.Tell(DatagramReady.More, ActorRefs.NoSender);
-    }
-
-    private static async Task AwaitDatagram(ValueTask<int> pending, SelfMailbox self)
-    {
-        try
-        {
-            self.Tell(new DatagramReady(await pending.ConfigureAwait(false)), ActorRefs.NoSender);
-        }
-        catch (Exception e)
-        {
-            self.Tell(new ReadFailed(e), ActorRefs.NoSender);
-        }
     }
 
     private void OnDatagramReady(DatagramReady ready)

@@ -14,6 +14,23 @@ internal sealed class SelfMailbox(IActorRef self)
     /// <summary>Stops delivery; called from the actor's PostStop.</summary>
     public void Close() => _closed = true;
 
+    /// <summary>
+    /// Awaits a pending socket operation off the actor's turn and tells the actor its outcome:
+    /// <paramref name="done"/> with the byte count, or <paramref name="failed"/> with the exception.
+    /// Pass static lambdas so the hot path allocates nothing beyond the await itself.
+    /// </summary>
+    public async Task TellWhenCompleted(ValueTask<int> pending, Func<int, object> done, Func<Exception, object> failed)
+    {
+        try
+        {
+            Tell(done(await pending.ConfigureAwait(false)), ActorRefs.NoSender);
+        }
+        catch (Exception e)
+        {
+            Tell(failed(e), ActorRefs.NoSender);
+        }
+    }
+
     /// <summary>Tells the actor, unless it has stopped.</summary>
     public void Tell(object message, IActorRef? sender)
     {

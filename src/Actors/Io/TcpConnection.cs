@@ -456,7 +456,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
                 continue;
             }
             _writing = true;
-            _ = AwaitWrite(pending, _self);
+            _ = _self.TellWhenCompleted(pending, static bytes => new WriteDone(bytes), static e => new WriteFailed(e));
         }
         CheckDrained();
     }
@@ -483,18 +483,6 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             }
         }
         return segments;
-    }
-
-    private static async Task AwaitWrite(ValueTask<int> pending, SelfMailbox self)
-    {
-        try
-        {
-            self.Tell(new WriteDone(await pending.ConfigureAwait(false)), ActorRefs.NoSender);
-        }
-        catch (Exception e)
-        {
-            self.Tell(new WriteFailed(e), ActorRefs.NoSender);
-        }
     }
 
     private void OnWritten(WriteDone done)

@@ -6,6 +6,7 @@ using Agent.Actors.Io;
 using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Io;
+using Agent.Output;
 
 namespace Agent.Cli;
 
@@ -97,16 +98,7 @@ internal static class ConnectCommand
             }
             if (error is not null)
             {
-                w.WriteString("error", error.Kind);
-                if (error.Errno is { } errno)
-                {
-                    w.WriteNumber("errno", errno);
-                }
-                else
-                {
-                    w.WriteNull("errno");
-                }
-                w.WriteString("strerror", error.Strerror);
+                PythonErrorJson.Write(w, error);
             }
             w.WriteStartArray("attempts");
             foreach (var a in attempts)

@@ -122,16 +122,7 @@ internal static class EchoCommand
             writer.WriteString("endpoint", target.ToString());
             if (error is not null)
             {
-                writer.WriteString("error", error.Kind);
-                if (error.Errno is { } errno)
-                {
-                    writer.WriteNumber("errno", errno);
-                }
-                else
-                {
-                    writer.WriteNull("errno");
-                }
-                writer.WriteString("strerror", error.Strerror);
+                PythonErrorJson.Write(writer, error);
             }
             else
             {
