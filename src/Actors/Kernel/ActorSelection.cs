@@ -7,9 +7,9 @@ namespace Agent.Actors.Kernel;
 public sealed class ActorSelection
 {
     private readonly ActorSystem _system;
-    private readonly IReadOnlyList<string> _elements;
+    private readonly IReadOnlyList<string>? _elements;
 
-    private ActorSelection(ActorSystem system, IReadOnlyList<string> elements, string text)
+    private ActorSelection(ActorSystem system, IReadOnlyList<string>? elements, string text)
     {
         _system = system;
         _elements = elements;
@@ -22,25 +22,14 @@ public sealed class ActorSelection
     internal static ActorSelection Create(ActorSystem system, ActorPath? anchor, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        List<string> elements;
         if (path.StartsWith(Address.AgentProtocol + "://", StringComparison.Ordinal))
         {
             var parsed = ActorPath.Parse(path);
-            if (!parsed.Address.Equals(system.Address))
-            {
-                return new ActorSelection(system, ["$remote-not-reachable"], path);
-            }
-            elements = [.. parsed.Elements];
+            // Another node's address selects nothing until remoting exists: sends become dead letters.
+            return new ActorSelection(system, parsed.Address.Equals(system.Address) ? parsed.Elements : null, path);
         }
-        else if (path.StartsWith('/'))
-        {
-            elements = [];
-        }
-        else
-        {
-            elements = anchor is null ? [] : [.. anchor.Elements];
-        }
-        var relative = path.StartsWith(Address.AgentProtocol + "://", StringComparison.Ordinal) ? [] : path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        List<string> elements = path.StartsWith('/') || anchor is null ? [] : [.. anchor.Elements];
+        var relative = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         foreach (var element in relative)
         {
             if (element == "..")
@@ -81,6 +70,10 @@ public sealed class ActorSelection
 
     private IActorRef? Resolve()
     {
+        if (_elements is null)
+        {
+            return null;
+        }
         var cell = _system.RootCell;
         foreach (var name in _elements)
         {
