@@ -159,25 +159,6 @@ public sealed class BackoffSupervisorTests(ITestOutputHelper output) : ActorTest
     }
 
     [Fact]
-    public void AutoReset_ChildRunsLongerThanResetBackoff_RestartCountGoesBackToZero()
-    {
-        var hooks = CreateTestProbe();
-        var reset = Dilated(TimeSpan.FromMilliseconds(300));
-        var options = BackoffOptions.OnFailure(HookActor.PropsFor(hooks.Ref), "child", Min, Max, 0).WithAutoReset(reset);
-        var supervisor = ActorOf(options.Props());
-        hooks.ExpectMsg(new Hook("ctor", 1));
-        supervisor.Tell(new Fail(new InvalidOperationException("boom")), TestActor);
-        hooks.FishForMessage(m => m is Hook { Name: "PreStart", Instance: 2 });
-        supervisor.Tell(BackoffSupervisor.GetRestartCount.Instance, TestActor);
-        Assert.Equal(1, ExpectMsg<BackoffSupervisor.RestartCount>().Count);
-        AwaitAssert(() =>
-        {
-            supervisor.Tell(BackoffSupervisor.GetRestartCount.Instance, TestActor);
-            Assert.Equal(0, ExpectMsg<BackoffSupervisor.RestartCount>().Count);
-        });
-    }
-
-    [Fact]
     public void MaxNrOfRetries_ChildKeepsFailing_SupervisorGivesUpAndStops()
     {
         var starts = CreateTestProbe();

@@ -1,0 +1,71 @@
+namespace Agent.Actors.Tests.Kernel;
+
+/// <summary>
+/// Auto reset on a clock the test moves by hand: the restart count must hold until the reset
+/// interval has passed since the child started, however slow the machine is.
+/// </summary>
+public sealed class BackoffSupervisorAutoResetTests : ActorTestKit
+{
+    private static readonly TimeSpan Min = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan Max = TimeSpan.FromMilliseconds(160);
+    private static readonly TimeSpan ResetAfter = TimeSpan.FromMilliseconds(300);
+
+    private readonly ManualTimeProvider _clock;
+
+    public BackoffSupervisorAutoResetTests(ITestOutputHelper output)
+        : this(output, new ManualTimeProvider())
+    {
+    }
+
+    private BackoffSupervisorAutoResetTests(ITestOutputHelper output, ManualTimeProvider clock)
+        : base(output, new ActorSystemSettings { TimeProvider = clock })
+    {
+        _clock = clock;
+    }
+
+    private int RestartCount(IActorRef supervisor)
+    {
+        supervisor.Tell(BackoffSupervisor.GetRestartCount.Instance, TestActor);
+        return ExpectMsg<BackoffSupervisor.RestartCount>().Count;
+    }
+
+    [Fact]
+    public void AutoReset_ChildRunsLongerThanResetBackoff_RestartCountGoesBackToZero()
+    {
+        var hooks = CreateTestProbe();
+        var options = BackoffOptions.OnFailure(HookActor.PropsFor(hooks.Ref), "child", Min, Max, 0).WithAutoReset(ResetAfter);
+        var supervisor = ActorOf(options.Props());
+        hooks.ExpectMsg(new Hook("ctor", 1));
+
+        supervisor.Tell(new Fail(new InvalidOperationException("boom")), TestActor);
+        AwaitCondition(() => RestartCount(supervisor) == 1);
+        _clock.Advance(Min);
+        hooks.FishForMessage(m => m is Hook { Name: "PreStart", Instance: 2 });
+
+        _clock.Advance(ResetAfter - TimeSpan.FromTicks(1));
+        Assert.Equal(1, RestartCount(supervisor));
+
+        _clock.Advance(TimeSpan.FromTicks(1));
+        AwaitCondition(() => RestartCount(supervisor) == 0);
+    }
+
+    [Fact]
+    public void AutoReset_ChildFailsAgainBeforeResetBackoff_RestartCountKeepsGrowing()
+    {
+        var hooks = CreateTestProbe();
+        var options = BackoffOptions.OnFailure(HookActor.PropsFor(hooks.Ref), "child", Min, Max, 0).WithAutoReset(ResetAfter);
+        var supervisor = ActorOf(options.Props());
+        hooks.ExpectMsg(new Hook("ctor", 1));
+
+        supervisor.Tell(new Fail(new InvalidOperationException("first")), TestActor);
+        AwaitCondition(() => RestartCount(supervisor) == 1);
+        _clock.Advance(Min);
+        hooks.FishForMessage(m => m is Hook { Name: "PreStart", Instance: 2 });
+
+        _clock.Advance(ResetAfter / 2);
+        supervisor.Tell(new Fail(new InvalidOperationException("second")), TestActor);
+        AwaitCondition(() => RestartCount(supervisor) == 2);
+        _clock.Advance(ResetAfter);
+        Assert.Equal(2, RestartCount(supervisor));
+    }
+}
