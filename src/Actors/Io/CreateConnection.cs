@@ -74,12 +74,6 @@ public sealed class CreateConnection : ReceiveActor
             self.Tell(new Finished(null, [], e.Error), ActorRefs.NoSender);
             return;
         }
-        catch (SocketException e)
-        {
-            var error = new EndpointResolutionException(Endpoint.Tcp("localhost", _command.Port), e).Error;
-            self.Tell(new Finished(null, [], error), ActorRefs.NoSender);
-            return;
-        }
         var result = await HappyEyeballs.RaceAsync(
             addresses, _command.Port, _command.AttemptDelay ?? _settings.ConnectionAttemptDelay,
             (target, token) => HappyEyeballs.ConnectOneAsync(target, _command.Options, token),

@@ -21,6 +21,7 @@ public sealed class DatagramEndpoint : ReceiveActor
     private readonly Endpoint _endpoint;
     private readonly SocketOptions _options;
     private readonly IoSettings _settings;
+    private readonly IAddressResolver _resolver;
     private readonly Queue<(Udp.Send Send, SocketAddress? Target, IActorRef Commander)> _sends = new();
     // Echo-style traffic talks to the same peers again and again: convert each address once.
     private readonly Dictionary<EndPoint, Endpoint> _senders = [];
@@ -42,8 +43,9 @@ public sealed class DatagramEndpoint : ReceiveActor
     private int _unixSendBuffer;
     private SelfMailbox _self = null!;
 
-    private DatagramEndpoint(IActorRef handler, Udp.Command command, IoSettings settings)
+    private DatagramEndpoint(IActorRef handler, Udp.Command command, IoSettings settings, IAddressResolver resolver)
     {
+        _resolver = resolver;
         _handler = handler;
         _command = command;
         _settings = settings;
@@ -54,21 +56,24 @@ public sealed class DatagramEndpoint : ReceiveActor
             _ => throw new ArgumentException("Udp.Bind or Udp.Connect expected", nameof(command)),
         };
         _kind = _endpoint.Kind;
-        Receive<EndpointResolution.Resolved>(r => Open(r.Address));
+        Receive<EndpointResolution.Resolved>(r => Open(r.Address, r.Local));
         Receive<EndpointResolution.Failed>(f => Fail(f.Error));
         Receive<Terminated>(_ => Context.Stop(Self));
     }
 
-    /// <summary>An endpoint for <paramref name="command"/> (<see cref="Udp.Bind"/> or <see cref="Udp.Connect"/>) whose events go to <paramref name="handler"/>.</summary>
-    public static Props Props(IActorRef handler, Udp.Command command, IoSettings settings) =>
-        Kernel.Props.FromFactory(() => new DatagramEndpoint(handler, command, settings));
+    /// <summary>
+    /// An endpoint for <paramref name="command"/> (<see cref="Udp.Bind"/> or <see cref="Udp.Connect"/>) whose events go to
+    /// <paramref name="handler"/>; host names (its own, a connect's local address, send targets) resolve through <paramref name="resolver"/>.
+    /// </summary>
+    public static Props Props(IActorRef handler, Udp.Command command, IoSettings settings, IAddressResolver resolver) =>
+        Kernel.Props.FromFactory(() => new DatagramEndpoint(handler, command, settings, resolver));
 
     /// <inheritdoc />
     protected internal override void PreStart()
     {
         _self = new SelfMailbox(Self);
         Context.Watch(_handler);
-        _ = EndpointResolution.ResolveInto(_endpoint, _self);
+        _ = EndpointResolution.ResolveInto(_endpoint, (_command as Udp.Connect)?.Local, _resolver, _self);
     }
 
     /// <inheritdoc />
@@ -78,7 +83,7 @@ public sealed class DatagramEndpoint : ReceiveActor
         CloseSocket();
     }
 
-    private void Open(EndPoint address)
+    private void Open(EndPoint address, EndPoint? local)
     {
         try
         {
@@ -110,10 +115,9 @@ public sealed class DatagramEndpoint : ReceiveActor
             }
             else
             {
-                var connect = (Udp.Connect)_command;
-                if (connect.Local is { } local)
+                if (local is not null)
                 {
-                    _socket.Bind(SocketFactory.ResolveAsync(local).GetAwaiter().GetResult());
+                    _socket.Bind(local);
                 }
                 else if (_endpoint.IsUnix)
                 {
@@ -125,14 +129,9 @@ public sealed class DatagramEndpoint : ReceiveActor
             }
             _unixSendBuffer = _endpoint.IsUnix ? _socket.SendBufferSize : 0;
         }
-        catch (Exception e) when (e is SocketException or EndpointResolutionException)
+        catch (SocketException e)
         {
-            Fail(e switch
-            {
-                EndpointResolutionException r => r.Error,
-                _ when _endpoint.IsUnix => OsErrors.FromUnixException(e),
-                _ => OsErrors.FromException(e),
-            });
+            Fail(_endpoint.IsUnix ? OsErrors.FromUnixException(e) : OsErrors.FromException(e));
             return;
         }
         var info = SocketFactory.Describe(_socket, connected: _peer is not null);
@@ -212,7 +211,7 @@ public sealed class DatagramEndpoint : ReceiveActor
                     _pendingBytes += send.Data.Length;
                     return;
                 }
-                var resolving = SocketFactory.ResolveAsync(t);
+                var resolving = SocketFactory.ResolveAsync(t, _resolver);
                 if (!resolving.IsCompleted)
                 {
                     // A name: resolve off the actor's turn; sends to it wait, in order, within the pending-bytes bound.
@@ -243,7 +242,7 @@ public sealed class DatagramEndpoint : ReceiveActor
         PumpSends();
     }
 
-    private static async Task ResolveTarget(Endpoint target, Task<EndPoint> resolving, SelfMailbox self)
+    private static async Task ResolveTarget(Endpoint target, ValueTask<EndPoint> resolving, SelfMailbox self)
     {
         try
         {

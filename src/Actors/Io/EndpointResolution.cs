@@ -5,17 +5,20 @@ using Agent.Messages;
 namespace Agent.Actors.Io;
 
 /// <summary>
-/// Resolves a bind endpoint off the actor's turn (a name may need a lookup) and tells the
-/// owning actor the outcome as <see cref="Resolved"/> or <see cref="Failed"/>.
+/// Resolves an actor's endpoints off its turn (a name needs a lookup through the IO manager's
+/// <see cref="IAddressResolver"/>) and tells the owning actor the outcome as <see cref="Resolved"/>
+/// or <see cref="Failed"/>. Literals resolve at once, so the tell happens before this returns.
 /// </summary>
 internal static class EndpointResolution
 {
-    /// <summary>Resolves <paramref name="endpoint"/> and tells <paramref name="self"/> the result.</summary>
-    public static async Task ResolveInto(Endpoint endpoint, SelfMailbox self)
+    /// <summary>Resolves <paramref name="endpoint"/> and, when given, the <paramref name="local"/> address to bind first; tells <paramref name="self"/> the result.</summary>
+    public static async Task ResolveInto(Endpoint endpoint, Endpoint? local, IAddressResolver resolver, SelfMailbox self)
     {
         try
         {
-            self.Tell(new Resolved(await SocketFactory.ResolveAsync(endpoint).ConfigureAwait(false)), ActorRefs.NoSender);
+            var address = await SocketFactory.ResolveAsync(endpoint, resolver).ConfigureAwait(false);
+            var localAddress = local is { } bindFirst ? await SocketFactory.ResolveAsync(bindFirst, resolver).ConfigureAwait(false) : null;
+            self.Tell(new Resolved(address, localAddress), ActorRefs.NoSender);
         }
         catch (EndpointResolutionException e)
         {
@@ -23,9 +26,9 @@ internal static class EndpointResolution
         }
     }
 
-    /// <summary>The endpoint resolved to this address.</summary>
-    public sealed record Resolved(EndPoint Address);
+    /// <summary>The endpoint resolved to <paramref name="Address"/>; the local endpoint, if one was given, to <paramref name="Local"/>.</summary>
+    public sealed record Resolved(EndPoint Address, EndPoint? Local);
 
-    /// <summary>The endpoint did not resolve, in Python's words.</summary>
+    /// <summary>An endpoint did not resolve, in Python's words.</summary>
     public sealed record Failed(PythonError Error);
 }

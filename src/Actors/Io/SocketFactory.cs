@@ -10,10 +10,11 @@ public static class SocketFactory
 {
     /// <summary>
     /// The OS address for <paramref name="endpoint"/>: literals as written, <c>""</c> as INADDR_ANY,
-    /// <c>&lt;broadcast&gt;</c> as INADDR_BROADCAST, and names through getaddrinfo, IPv4 first as
-    /// Python's AF_INET sockets in the seeds do.
+    /// <c>&lt;broadcast&gt;</c> as INADDR_BROADCAST, and names through <paramref name="resolver"/>, IPv4
+    /// first as Python's AF_INET sockets in the seeds do. Completes synchronously unless a name has to
+    /// be looked up; a failed lookup throws <see cref="EndpointResolutionException"/>.
     /// </summary>
-    public static async Task<EndPoint> ResolveAsync(Endpoint endpoint, CancellationToken cancellationToken = default)
+    public static async ValueTask<EndPoint> ResolveAsync(Endpoint endpoint, IAddressResolver resolver, CancellationToken cancellationToken = default)
     {
         if (endpoint.IsUnix)
         {
@@ -31,18 +32,18 @@ public static class SocketFactory
         {
             return new IPEndPoint(literal, endpoint.Port);
         }
-        IPAddress[] addresses;
+        IReadOnlyList<IPAddress> addresses;
         try
         {
-            addresses = await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
+            addresses = await resolver.ResolveAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
         }
-        catch (SocketException e)
+        catch (AddressResolutionException e)
         {
-            throw new EndpointResolutionException(endpoint, e);
+            throw new EndpointResolutionException(endpoint, e.Error);
         }
         var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
             ?? addresses.FirstOrDefault()
-            ?? throw new EndpointResolutionException(endpoint, new SocketException((int)SocketError.HostNotFound));
+            ?? throw new EndpointResolutionException(endpoint, new PythonError("gaierror", -2, "Name or service not known"));
         return new IPEndPoint(chosen, endpoint.Port);
     }
 

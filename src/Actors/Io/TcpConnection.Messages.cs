@@ -14,8 +14,6 @@ public sealed partial class TcpConnection
 
     private sealed record WriteFailed(Exception Error);
 
-    private sealed record Resolved(EndPoint Address);
-
     private sealed record ConnectDone(Socket Socket);
 
     private sealed record ConnectFailed(Exception Error);

@@ -17,6 +17,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     private readonly IoSettings _settings;
     private readonly SocketOptions _options;
     private readonly Tcp.Connect? _connect;
+    private readonly IAddressResolver? _resolver;
     private readonly bool _announce;
     private readonly IReadOnlyList<Tcp.ConnectAttempt>? _attempts;
     // Reads done inline on one turn before the actor yields (each hands the handler one Received).
@@ -62,10 +63,11 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         Become(Connected);
     }
 
-    private TcpConnection(Tcp.Connect connect, IActorRef commander, IoSettings settings)
+    private TcpConnection(Tcp.Connect connect, IActorRef commander, IoSettings settings, IAddressResolver resolver)
         : this(commander, connect.Options, settings)
     {
         _connect = connect;
+        _resolver = resolver;
         _announce = true;
     }
 
@@ -79,9 +81,12 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         bool announce = true, IReadOnlyList<Tcp.ConnectAttempt>? attempts = null) =>
         Props.FromFactory(() => new TcpConnection(socket, handler, options, settings, announce, attempts));
 
-    /// <summary>An outgoing connection: connects, then replies <see cref="Tcp.Connected"/> or <see cref="Tcp.CommandFailed"/> to <paramref name="commander"/>.</summary>
-    public static Props Outgoing(Tcp.Connect connect, IActorRef commander, IoSettings settings) =>
-        Props.FromFactory(() => new TcpConnection(connect, commander, settings));
+    /// <summary>
+    /// An outgoing connection: resolves host names through <paramref name="resolver"/>, connects, then replies
+    /// <see cref="Tcp.Connected"/> or <see cref="Tcp.CommandFailed"/> to <paramref name="commander"/>.
+    /// </summary>
+    public static Props Outgoing(Tcp.Connect connect, IActorRef commander, IoSettings settings, IAddressResolver resolver) =>
+        Props.FromFactory(() => new TcpConnection(connect, commander, settings, resolver));
 
     /// <inheritdoc />
     protected internal override void PreStart()
@@ -94,7 +99,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             {
                 Timers.StartSingleTimer("connect-timeout", new ConnectTimedOut(), timeout);
             }
-            _ = ResolveAsync(connect, _self);
+            _ = EndpointResolution.ResolveInto(connect.Remote, connect.Local, _resolver!, _self);
             return;
         }
         StartConnected();
@@ -119,7 +124,8 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
 
     private void Connecting()
     {
-        Receive<Resolved>(r => BeginConnect(r.Address));
+        Receive<EndpointResolution.Resolved>(r => BeginConnect(r.Address, r.Local));
+        Receive<EndpointResolution.Failed>(f => FailConnect(f.Error));
         Receive<ConnectDone>(d =>
         {
             Timers.Cancel("connect-timeout");
@@ -127,29 +133,12 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             Become(Connected);
             StartConnected();
         });
-        Receive<ConnectFailed>(f => FailConnect(f.Error switch
-        {
-            EndpointResolutionException r => r.Error,
-            _ when _connect!.Remote.IsUnix => OsErrors.FromUnixException(f.Error),
-            _ => OsErrors.FromException(f.Error),
-        }));
+        Receive<ConnectFailed>(f => FailConnect(_connect!.Remote.IsUnix ? OsErrors.FromUnixException(f.Error) : OsErrors.FromException(f.Error)));
         Receive<ConnectTimedOut>(_ => FailConnect(OsErrors.TimedOut));
         Receive<Terminated>(_ => Context.Stop(Self));
     }
 
-    private async Task ResolveAsync(Tcp.Connect connect, SelfMailbox self)
-    {
-        try
-        {
-            self.Tell(new Resolved(await SocketFactory.ResolveAsync(connect.Remote).ConfigureAwait(false)), ActorRefs.NoSender);
-        }
-        catch (Exception e)
-        {
-            self.Tell(new ConnectFailed(e), ActorRefs.NoSender);
-        }
-    }
-
-    private void BeginConnect(System.Net.EndPoint address)
+    private void BeginConnect(System.Net.EndPoint address, System.Net.EndPoint? local)
     {
         var connect = _connect!;
         Socket socket;
@@ -158,14 +147,14 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             socket = SocketFactory.Create(connect.Remote, address);
             _socket = socket;
             SocketFactory.Apply(socket, connect.Options, listener: false);
-            if (connect.Local is { } local)
+            if (local is not null)
             {
-                socket.Bind(SocketFactory.ResolveAsync(local).GetAwaiter().GetResult());
+                socket.Bind(local);
             }
         }
         catch (Exception e)
         {
-            FailConnect(e is EndpointResolutionException r ? r.Error : OsErrors.FromException(e));
+            FailConnect(OsErrors.FromException(e));
             return;
         }
         _ = ConnectAsync(socket, address, _self);

@@ -18,6 +18,7 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
     private readonly IActorRef _handler;
     private readonly Tcp.Bind _bind;
     private readonly IoSettings _settings;
+    private readonly IAddressResolver _resolver;
     private readonly ILoggingAdapter _log;
     private Socket? _socket;
     private bool _acceptPending;
@@ -26,8 +27,9 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
     private bool _unbound;
     private bool _ownsNode;
 
-    private TcpListener(IActorRef handler, Tcp.Bind bind, IoSettings settings)
+    private TcpListener(IActorRef handler, Tcp.Bind bind, IoSettings settings, IAddressResolver resolver)
     {
+        _resolver = resolver;
         _handler = handler;
         _bind = bind;
         _settings = settings;
@@ -43,9 +45,9 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>A listener for <paramref name="bind"/> whose events go to <paramref name="handler"/>.</summary>
-    public static Props Props(IActorRef handler, Tcp.Bind bind, IoSettings settings) =>
-        Kernel.Props.FromFactory(() => new TcpListener(handler, bind, settings));
+    /// <summary>A listener for <paramref name="bind"/> whose events go to <paramref name="handler"/>; a host name resolves through <paramref name="resolver"/>.</summary>
+    public static Props Props(IActorRef handler, Tcp.Bind bind, IoSettings settings, IAddressResolver resolver) =>
+        Kernel.Props.FromFactory(() => new TcpListener(handler, bind, settings, resolver));
 
     /// <inheritdoc />
     protected internal override void PreStart()
@@ -53,7 +55,7 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
         _self = new SelfMailbox(Self);
         DescriptorReserve.TryAcquire();
         Context.Watch(_handler);
-        _ = EndpointResolution.ResolveInto(_bind.Endpoint, _self);
+        _ = EndpointResolution.ResolveInto(_bind.Endpoint, null, _resolver, _self);
     }
 
     /// <inheritdoc />

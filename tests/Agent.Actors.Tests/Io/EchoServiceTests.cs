@@ -37,7 +37,7 @@ public sealed class EchoServiceTests : IoTestBase
     private static async Task<Socket> ConnectRawAsync(Endpoint endpoint)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(await SocketFactory.ResolveAsync(endpoint));
+        await socket.ConnectAsync(await SocketFactory.ResolveAsync(endpoint, LiteralAddresses.Only));
         return socket;
     }
 
@@ -73,7 +73,7 @@ public sealed class EchoServiceTests : IoTestBase
     {
         var local = await StartEchoAsync("udp:127.0.0.1:0");
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        await socket.SendToAsync("datagram"u8.ToArray(), await SocketFactory.ResolveAsync(local));
+        await socket.SendToAsync("datagram"u8.ToArray(), await SocketFactory.ResolveAsync(local, LiteralAddresses.Only));
         var buffer = new byte[100];
         var n = await socket.ReceiveAsync(buffer);
         Assert.Equal("datagram", Encoding.ASCII.GetString(buffer, 0, n));

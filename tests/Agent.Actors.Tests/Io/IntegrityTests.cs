@@ -19,7 +19,7 @@ public sealed class IntegrityTests : IoTestBase
         var observer = TestProbe.Create(System);
         System.ActorOf(EchoService.Supervised(Io, Endpoint.Parse("tcp:127.0.0.1:0"), 65_536, observer.Ref));
         var local = (await observer.ExpectMsgAsync<EchoServiceBound>()).Socket.Local;
-        var address = await SocketFactory.ResolveAsync(local);
+        var address = await SocketFactory.ResolveAsync(local, LiteralAddresses.Only);
         using var gate = new SemaphoreSlim(Parallel);
         var verified = 0;
         using var deadline = new CancellationTokenSource(TestBed.Dilated(300));

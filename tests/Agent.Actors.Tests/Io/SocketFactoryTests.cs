@@ -13,9 +13,9 @@ public sealed class SocketFactoryTests
     public async Task Describe_BoundTcpListener_ReportsPythonNamesAndRealPort()
     {
         var endpoint = Endpoint.Parse("tcp:127.0.0.1:0");
-        using var socket = SocketFactory.Create(endpoint, await SocketFactory.ResolveAsync(endpoint));
+        using var socket = SocketFactory.Create(endpoint, await SocketFactory.ResolveAsync(endpoint, LiteralAddresses.Only));
         SocketFactory.Apply(socket, null, listener: true);
-        socket.Bind(await SocketFactory.ResolveAsync(endpoint));
+        socket.Bind(await SocketFactory.ResolveAsync(endpoint, LiteralAddresses.Only));
         var info = SocketFactory.Describe(socket, connected: false);
         Assert.Equal(("AF_INET", "SOCK_STREAM", 6), (info.Family, info.Type, info.Proto));
         Assert.Equal(EndpointKind.Tcp, info.Local.Kind);
@@ -27,8 +27,8 @@ public sealed class SocketFactoryTests
     public async Task Describe_Ipv6Udp_UsesBracketsInTheGrammar()
     {
         var endpoint = Endpoint.Parse("udp:[::1]:0");
-        using var socket = SocketFactory.Create(endpoint, await SocketFactory.ResolveAsync(endpoint));
-        socket.Bind(await SocketFactory.ResolveAsync(endpoint));
+        using var socket = SocketFactory.Create(endpoint, await SocketFactory.ResolveAsync(endpoint, LiteralAddresses.Only));
+        socket.Bind(await SocketFactory.ResolveAsync(endpoint, LiteralAddresses.Only));
         var info = SocketFactory.Describe(socket, connected: false);
         Assert.Equal(("AF_INET6", "SOCK_DGRAM", 17), (info.Family, info.Type, info.Proto));
         Assert.StartsWith("udp:[::1]:", info.Local.ToString(), StringComparison.Ordinal);
@@ -37,9 +37,42 @@ public sealed class SocketFactoryTests
     [Fact]
     public async Task ResolveAsync_SpecialHosts_GiveAnyAndBroadcast()
     {
-        Assert.Equal(new IPEndPoint(IPAddress.Any, 5), await SocketFactory.ResolveAsync(Endpoint.Parse("tcp::5")));
-        Assert.Equal(new IPEndPoint(IPAddress.Broadcast, 5), await SocketFactory.ResolveAsync(Endpoint.Parse("udp:<broadcast>:5")));
-        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 5), await SocketFactory.ResolveAsync(Endpoint.Parse("tcp:localhost:5")));
+        Assert.Equal(new IPEndPoint(IPAddress.Any, 5), await SocketFactory.ResolveAsync(Endpoint.Parse("tcp::5"), LiteralAddresses.Only));
+        Assert.Equal(new IPEndPoint(IPAddress.Broadcast, 5), await SocketFactory.ResolveAsync(Endpoint.Parse("udp:<broadcast>:5"), LiteralAddresses.Only));
+    }
+
+    private sealed class Answers(Func<string, IReadOnlyList<IPAddress>> answer) : IAddressResolver
+    {
+        public List<string> Asked { get; } = [];
+
+        public Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
+        {
+            Asked.Add(host);
+            return Task.FromResult(answer(host));
+        }
+    }
+
+    [Fact]
+    public async Task ResolveAsync_HostName_AsksTheResolverAndPrefersIpv4()
+    {
+        var resolver = new Answers(_ => [IPAddress.IPv6Loopback, IPAddress.Loopback]);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 5), await SocketFactory.ResolveAsync(Endpoint.Parse("tcp:localhost:5"), resolver));
+        var v6Only = new Answers(_ => [IPAddress.IPv6Loopback]);
+        Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, 7), await SocketFactory.ResolveAsync(Endpoint.Parse("udp:ip6-localhost:7"), v6Only));
+        Assert.Equal(["localhost"], resolver.Asked);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_ResolverFails_ThrowsItsPythonErrorForTheEndpoint()
+    {
+        var error = new PythonError("gaierror", -3, "Temporary failure in name resolution");
+        var failing = new Answers(_ => throw new AddressResolutionException(error));
+        var endpoint = Endpoint.Parse("tcp:down.example:80");
+        var thrown = await Assert.ThrowsAsync<EndpointResolutionException>(async () => await SocketFactory.ResolveAsync(endpoint, failing));
+        Assert.Equal(error, thrown.Error);
+        Assert.Equal(endpoint, thrown.Endpoint);
+        var empty = new Answers(_ => []);
+        Assert.Equal(-2, (await Assert.ThrowsAsync<EndpointResolutionException>(async () => await SocketFactory.ResolveAsync(endpoint, empty))).Error.Errno);
     }
 
     [Fact]
@@ -47,8 +80,8 @@ public sealed class SocketFactoryTests
     {
         var name = "@agent-test-" + Guid.NewGuid().ToString("N")[..8];
         var endpoint = Endpoint.Unix(name);
-        using var socket = SocketFactory.Create(endpoint, await SocketFactory.ResolveAsync(endpoint));
-        socket.Bind(await SocketFactory.ResolveAsync(endpoint));
+        using var socket = SocketFactory.Create(endpoint, await SocketFactory.ResolveAsync(endpoint, LiteralAddresses.Only));
+        socket.Bind(await SocketFactory.ResolveAsync(endpoint, LiteralAddresses.Only));
         var info = SocketFactory.Describe(socket, connected: false);
         Assert.Equal(("AF_UNIX", "SOCK_STREAM", 0), (info.Family, info.Type, info.Proto));
         Assert.Equal(endpoint, info.Local);
@@ -58,7 +91,7 @@ public sealed class SocketFactoryTests
     public async Task Apply_Options_AreVisibleThroughGetsockopt()
     {
         var endpoint = Endpoint.Parse("tcp:127.0.0.1:0");
-        using var socket = SocketFactory.Create(endpoint, await SocketFactory.ResolveAsync(endpoint));
+        using var socket = SocketFactory.Create(endpoint, await SocketFactory.ResolveAsync(endpoint, LiteralAddresses.Only));
         SocketFactory.Apply(socket, new SocketOptions(KeepAlive: true, NoDelay: true, ReuseAddress: true, LingerSeconds: 0), listener: false);
         Assert.True((int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0);
         Assert.True(socket.NoDelay);

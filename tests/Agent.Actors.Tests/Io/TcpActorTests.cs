@@ -45,6 +45,34 @@ public sealed class TcpActorTests : IoTestBase
     }
 
     [Fact]
+    public async Task Connect_HostName_ResolvesThroughTheManagersResolverActorAndBindsTheLocalName()
+    {
+        var (server, _, local) = await BindAsync();
+        var client = TestProbe.Create(System);
+        Io.Tell(new Tcp.Connect(Endpoint.Tcp("localhost", local.Port), Local: Endpoint.Tcp("localhost", 0)), client.Ref);
+        var connected = await client.ExpectMsgAsync<Tcp.Connected>();
+        Assert.Equal(local, connected.Socket.Peer);
+        Assert.StartsWith("tcp:127.0.0.1:", connected.Socket.Local.ToString(), StringComparison.Ordinal);
+        await server.ExpectMsgAsync<Tcp.Connected>();
+        var resolver = await System.ActorSelection(Io.Path + "/resolver").ResolveOne();
+        Assert.Equal("resolver", resolver.Path.Name);
+    }
+
+    [Fact]
+    public async Task Connect_UnknownHostName_FailsWithTheGaierrorPythonRaises()
+    {
+        const string Host = "no-such-host.invalid";
+        var python = await Resolution.ProcessRunner.RunAsync("python3", ["-c",
+            $"import socket\ntry:\n socket.socket().connect(('{Host}', 9))\nexcept socket.gaierror as e:\n print(f'gaierror: [Errno {{e.errno}}] {{e.strerror}}')"]);
+        var client = TestProbe.Create(System);
+        var connect = new Tcp.Connect(Endpoint.Tcp(Host, 9));
+        Io.Tell(connect, client.Ref);
+        var failed = await client.ExpectMsgAsync<Tcp.CommandFailed>(timeout: TestBed.Dilated(15));
+        Assert.Equal(connect, failed.Cmd);
+        Assert.Equal(python.TrimEnd('\n'), failed.Cause.ToString());
+    }
+
+    [Fact]
     public async Task ConnectAndWrite_BothSides_SeeConnectedReceivedAndOneCloseEach()
     {
         var (server, _, local) = await BindAsync();
