@@ -56,7 +56,7 @@ public sealed class ResolverActorTests : IAsyncLifetime
     public async Task TenThousandConcurrentRequests_EachAnsweredExactlyOnce()
     {
         const int count = 10_000;
-        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings { Concurrency = 8 }));
+        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings { Concurrency = 8, Timeout = TestTime.Seconds(60) }));
         var collector = new ReplyCollector(count);
         var sink = _system.ActorOf(Props.FromFactory(() => new CollectingActor(collector)), "sink");
         for (var i = 0; i < count; i++)
