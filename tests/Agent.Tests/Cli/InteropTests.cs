@@ -13,20 +13,29 @@ public sealed class InteropTests
     {
         var node = AgentProcess.StartAgent(dir.Path, "run", "--chunk", "16",
             "--echo", "tcp:127.0.0.1:0", "--echo", "udp:127.0.0.1:0", "--echo", "unix:./uds_socket");
-        int tcp = 0, udp = 0;
-        for (var i = 0; i < 3; i++)
+        try
         {
-            var line = await node.ExpectLineAsync(l => l.StartsWith("listening ", StringComparison.Ordinal));
-            if (line.StartsWith("listening tcp", StringComparison.Ordinal))
+            int tcp = 0, udp = 0;
+            for (var i = 0; i < 3; i++)
             {
-                tcp = PortOf(line);
+                var line = await node.ExpectLineAsync(l => l.StartsWith("listening ", StringComparison.Ordinal));
+                if (line.StartsWith("listening tcp", StringComparison.Ordinal))
+                {
+                    tcp = PortOf(line);
+                }
+                else if (line.StartsWith("listening udp", StringComparison.Ordinal))
+                {
+                    udp = PortOf(line);
+                }
             }
-            else if (line.StartsWith("listening udp", StringComparison.Ordinal))
-            {
-                udp = PortOf(line);
-            }
+            return (node, tcp, udp);
         }
-        return (node, tcp, udp);
+        catch
+        {
+            // The caller never gets the node to dispose: a node that did not come up is killed here.
+            await node.DisposeAsync();
+            throw;
+        }
     }
 
     private static string[] Lines(string text) => text.TrimEnd().Split('\n');
