@@ -71,7 +71,7 @@ public sealed class BackoffSupervisorTests(ITestOutputHelper output) : ActorTest
         for (var n = 0; n < times.Count - 1; n++)
         {
             var gap = times[n + 1] - times[n];
-            var lower = Base(n) - TimeSpan.FromMilliseconds(5);
+            var lower = Base(n) - TimeSpan.FromMilliseconds(10);
             var upper = TimeSpan.FromTicks((long)(Base(n).Ticks * (1 + RandomFactor))) + slack;
             Assert.True(gap >= lower && gap <= upper, $"restart {n}: gap {gap.TotalMilliseconds} ms, expected {lower.TotalMilliseconds}..{upper.TotalMilliseconds} ms");
         }
