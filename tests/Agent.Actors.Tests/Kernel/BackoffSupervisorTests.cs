@@ -139,6 +139,7 @@ public sealed class BackoffSupervisorTests(ITestOutputHelper output) : ActorTest
         Watch(child);
         child.Tell(new Fail(new InvalidOperationException("boom")), TestActor);
         ExpectTerminated(child);
+        AwaitRestartCounted(supervisor);
         supervisor.Tell(BackoffSupervisor.GetCurrentChild.Instance, TestActor);
         Assert.Null(ExpectMsg<BackoffSupervisor.CurrentChild>().Ref);
     }
@@ -157,6 +158,12 @@ public sealed class BackoffSupervisorTests(ITestOutputHelper output) : ActorTest
         supervisor.Tell("nobody home", TestActor);
         FishForMessage(m => m is DeadLetter { Message: "nobody home" });
     }
+
+    /// <summary>
+    /// Waits until the supervisor has handled its child's Terminated, which clears the child and counts
+    /// the restart in one turn: a watcher can hear of the death before the parent does.
+    /// </summary>
+    private static void AwaitRestartCounted(IActorRef supervisor) => AwaitCondition(() => supervisor.RestartCount() == 1);
 
     [Fact]
     public void MaxNrOfRetries_ChildKeepsFailing_SupervisorGivesUpAndStops()

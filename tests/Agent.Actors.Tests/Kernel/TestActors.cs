@@ -77,6 +77,15 @@ internal sealed class HookActor : ReceiveActor
     }
 }
 
+/// <summary>Questions a test asks a <see cref="BackoffSupervisor"/>.</summary>
+internal static class BackoffSupervisorQueries
+{
+    /// <summary>The restart count; the question queues behind everything sent to the supervisor before it.</summary>
+    public static int RestartCount(this IActorRef supervisor) =>
+        supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, TestKitSettings.Dilated(TestKitSettings.DefaultSingleExpect))
+            .GetAwaiter().GetResult().Count;
+}
+
 /// <summary>Forwards every message to a target, keeping the sender.</summary>
 internal sealed class Forwarder(IActorRef target) : UntypedActor
 {
