@@ -154,9 +154,12 @@ public sealed class BackoffSupervisorTests(ITestOutputHelper output) : ActorTest
         Watch(child);
         child.Tell(new Fail(new InvalidOperationException("boom")), TestActor);
         ExpectTerminated(child);
+        AwaitRestartCounted(supervisor);
         Sys.EventStream.Subscribe(TestActor, typeof(DeadLetter));
         supervisor.Tell("nobody home", TestActor);
-        FishForMessage(m => m is DeadLetter { Message: "nobody home" });
+        var dead = (DeadLetter)FishForMessage(m => m is DeadLetter { Message: "nobody home" });
+        Assert.Equal(supervisor, dead.Recipient);
+        Assert.Equal(TestActor, dead.Sender);
     }
 
     /// <summary>
