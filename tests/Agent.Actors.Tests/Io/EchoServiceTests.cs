@@ -82,24 +82,25 @@ public sealed class EchoServiceTests : IoTestBase
     [Fact]
     public async Task PortTaken_ServiceRetriesWithBackoffAndBindsOnceFreed()
     {
-        var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         taken.Listen();
         var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
         var observer = TestProbe.Create(System);
-        var supervisor = System.ActorOf(EchoService.Supervised(Io, Endpoint.Tcp("127.0.0.1", port), 1024, observer.Ref));
-        // The service fails to bind and is restarted with backoff: watch its restart count grow.
-        var restarts = 0;
-        for (var i = 0; i < 100 && restarts < 2; i++)
+        // Every bind of the service passes through this probe on its way to the IO manager.
+        var io = TestProbe.Create(System);
+        var supervisor = System.ActorOf(EchoService.Supervised(io.Ref, Endpoint.Tcp("127.0.0.1", port), 1024, observer.Ref));
+        const int FailedBinds = 3;
+        for (var attempt = 0; attempt < FailedBinds; attempt++)
         {
-            restarts = (await supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, TimeSpan.FromSeconds(5))).Count;
-            if (restarts < 2)
-            {
-                await observer.Ref.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(1));
-            }
+            io.Forward(Io, await io.ExpectMsgAsync<Tcp.Bind>(timeout: TimeSpan.FromSeconds(15)));
         }
+        // Another bind proves the last forwarded one failed too: the service was restarted after each failure.
+        var next = await io.ExpectMsgAsync<Tcp.Bind>(timeout: TimeSpan.FromSeconds(15));
+        Assert.Equal(FailedBinds, (await supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, TestKitSettings.Dilated(TimeSpan.FromSeconds(5)))).Count);
         Assert.False(observer.HasMessages);
         taken.Dispose();
+        io.Forward(Io, next);
         var bound = await observer.ExpectMsgAsync<EchoServiceBound>(timeout: TimeSpan.FromSeconds(15));
         Assert.Equal(port, bound.Socket.Local.Port);
         using var socket = await ConnectRawAsync(bound.Socket.Local);
