@@ -34,6 +34,8 @@ public sealed class EchoServiceTests : IoTestBase
         return back;
     }
 
+    private static IEnumerable<IActorRef> ChildrenOf(IActorRef actor) => ((LocalActorRef)actor).Cell.Children;
+
     private static async Task<Socket> ConnectRawAsync(Endpoint endpoint)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -116,17 +118,26 @@ public sealed class EchoServiceTests : IoTestBase
         {
             others.Add(await ConnectRawAsync(local));
         }
+        var watcher = TestProbe.Create(System);
         using (var rude = await ConnectRawAsync(local))
         {
+            // One echo each: every connection now has its connection actor under the service's listener.
+            await Task.WhenAll(others.Append(rude).Select(s => EchoOnceAsync(s, "hello"u8.ToArray())));
+            var listener = ChildrenOf(Io).Single(c => ((LocalActorRef)c).Cell.Props.ActorType == typeof(Agent.Actors.Io.TcpListener));
+            var connections = ChildrenOf(listener).ToList();
+            Assert.Equal(others.Count + 1, connections.Count);
+            connections.ForEach(c => watcher.Watch(c));
             await rude.SendAsync(new byte[100_000]);
             rude.LingerState = new LingerOption(true, 0);
         }
-        // The reset reached the service; now every other connection still echoes, concurrently.
+        // The reset was processed: a connection actor stopped. Every other connection still echoes, concurrently.
+        await watcher.ExpectMsgAsync<Terminated>();
         var results = await Task.WhenAll(others.Select((s, i) => EchoOnceAsync(s, Encoding.ASCII.GetBytes($"conn {i}"))));
         for (var i = 0; i < results.Length; i++)
         {
             Assert.Equal($"conn {i}", Encoding.ASCII.GetString(results[i]));
         }
+        Assert.False(watcher.HasMessages, "another connection actor stopped");
         using var fresh = await ConnectRawAsync(local);
         Assert.Equal("new"u8.ToArray(), await EchoOnceAsync(fresh, "new"u8.ToArray()));
         others.ForEach(s => s.Dispose());
