@@ -90,8 +90,8 @@ public sealed class TcpActorTests : IoTestBase
         clientConn.Tell(Tcp.Close.Instance, client.Ref);
         await client.ExpectMsgAsync<Tcp.Closed>();
         await server.ExpectMsgAsync<Tcp.PeerClosed>();
-        Assert.False(client.HasMessages);
-        Assert.False(server.HasMessages);
+        await ExpectStoppedWithNothingMoreAsync(client, clientConn);
+        await ExpectStoppedWithNothingMoreAsync(server, serverConn);
     }
 
     [Fact]
@@ -110,8 +110,8 @@ public sealed class TcpActorTests : IoTestBase
         Assert.Equal("late reply", Encoding.ASCII.GetString(received.Data.Span));
         await client.ExpectMsgAsync<Tcp.ConfirmedClosed>();
         await server.ExpectMsgAsync<Tcp.Closed>();
-        Assert.False(client.HasMessages);
-        Assert.False(server.HasMessages);
+        await ExpectStoppedWithNothingMoreAsync(client, clientConn);
+        await ExpectStoppedWithNothingMoreAsync(server, serverConn);
     }
 
     [Fact]
@@ -296,8 +296,17 @@ public sealed class TcpActorTests : IoTestBase
                 await server.ExpectMsgAsync<Tcp.ErrorClosed>();
                 break;
         }
-        // Both connection actors have stopped: nothing more can arrive from them.
-        Assert.False(client.HasMessages);
-        Assert.False(server.HasMessages);
+        await ExpectStoppedWithNothingMoreAsync(client, conn);
+        await ExpectStoppedWithNothingMoreAsync(server, serverConn);
+    }
+
+    /// <summary>
+    /// Watches <paramref name="connection"/> and expects its Terminated as the probe's next message: whatever the
+    /// connection sent before it stopped is queued ahead of it, so a second close event would come first.
+    /// </summary>
+    private static async Task ExpectStoppedWithNothingMoreAsync(TestProbe probe, IActorRef connection)
+    {
+        probe.Watch(connection);
+        await probe.ExpectTerminatedAsync(connection);
     }
 }
