@@ -203,31 +203,30 @@ public sealed class TcpActorTests : IoTestBase
         var second = TestProbe.Create(System);
         Io.Tell(new Tcp.Connect(local), first.Ref);
         Io.Tell(new Tcp.Connect(local), second.Ref);
-        await first.ExpectMsgAsync<Tcp.Connected>();
+        var firstConnected = await first.ExpectMsgAsync<Tcp.Connected>();
         var firstConn = first.LastSender;
         await second.ExpectMsgAsync<Tcp.Connected>();
         var secondConn = second.LastSender;
         firstConn.Tell(Tcp.Register.Instance, first.Ref);
         secondConn.Tell(Tcp.Register.Instance, second.Ref);
+        var oneConnected = await server.ExpectMsgAsync<Tcp.Connected>();
+        var one = server.LastSender;
         await server.ExpectMsgAsync<Tcp.Connected>();
-        var s1 = server.LastSender;
-        await server.ExpectMsgAsync<Tcp.Connected>();
-        var s2 = server.LastSender;
-        var handler1 = TestProbe.Create(System);
-        var handler2 = TestProbe.Create(System);
-        s1.Tell(Tcp.Register.Instance, handler1.Ref);
-        s2.Tell(Tcp.Register.Instance, handler2.Ref);
+        var other = server.LastSender;
+        // Server-side connections announce themselves concurrently: tell them apart by the client's port.
+        var (firstServerConn, secondServerConn) = oneConnected.RemoteAddress.Port == firstConnected.LocalAddress.Port ? (one, other) : (other, one);
+        var firstHandler = TestProbe.Create(System);
+        var secondHandler = TestProbe.Create(System);
+        firstServerConn.Tell(Tcp.Register.Instance, firstHandler.Ref);
+        secondServerConn.Tell(Tcp.Register.Instance, secondHandler.Ref);
 
-        // Kill the handler of one server-side connection: exactly one client sees its peer close.
-        System.Stop(handler1.Ref);
-        var closedClient = await Task.WhenAny(
-            first.ExpectMsgAsync<Tcp.PeerClosed>().ContinueWith(_ => first, TaskScheduler.Default),
-            second.ExpectMsgAsync<Tcp.PeerClosed>().ContinueWith(_ => second, TaskScheduler.Default));
-        var survivor = (await closedClient) == first ? (Probe: second, Conn: secondConn) : (Probe: first, Conn: firstConn);
-        Assert.NotEqual(await closedClient, survivor.Probe);
-        survivor.Conn.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("still here")), survivor.Probe.Ref);
-        var received = await handler2.ExpectMsgAsync<Tcp.Received>();
+        // Kill the handler of the first client's server-side connection: that client sees its peer close, the second does not.
+        System.Stop(firstHandler.Ref);
+        await first.ExpectMsgAsync<Tcp.PeerClosed>();
+        secondConn.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("still here")), second.Ref);
+        var received = await secondHandler.ExpectMsgAsync<Tcp.Received>();
         Assert.Equal("still here", Encoding.ASCII.GetString(received.Data.Span));
+        Assert.False(second.HasMessages);
     }
 
     [Fact]
