@@ -34,6 +34,8 @@ public sealed class EchoServiceTests : IoTestBase
         return back;
     }
 
+    private static IEnumerable<IActorRef> ChildrenOf(IActorRef actor) => ((LocalActorRef)actor).Cell.Children;
+
     private static async Task<Socket> ConnectRawAsync(Endpoint endpoint)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -82,24 +84,25 @@ public sealed class EchoServiceTests : IoTestBase
     [Fact]
     public async Task PortTaken_ServiceRetriesWithBackoffAndBindsOnceFreed()
     {
-        var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         taken.Listen();
         var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
         var observer = TestProbe.Create(System);
-        var supervisor = System.ActorOf(EchoService.Supervised(Io, Endpoint.Tcp("127.0.0.1", port), 1024, observer.Ref));
-        // The service fails to bind and is restarted with backoff: watch its restart count grow.
-        var restarts = 0;
-        for (var i = 0; i < 100 && restarts < 2; i++)
+        // Every bind of the service passes through this probe on its way to the IO manager.
+        var io = TestProbe.Create(System);
+        var supervisor = System.ActorOf(EchoService.Supervised(io.Ref, Endpoint.Tcp("127.0.0.1", port), 1024, observer.Ref));
+        const int FailedBinds = 3;
+        for (var attempt = 0; attempt < FailedBinds; attempt++)
         {
-            restarts = (await supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, TimeSpan.FromSeconds(5))).Count;
-            if (restarts < 2)
-            {
-                await observer.Ref.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(1));
-            }
+            io.Forward(Io, await io.ExpectMsgAsync<Tcp.Bind>(timeout: TimeSpan.FromSeconds(15)));
         }
+        // Another bind proves the last forwarded one failed too: the service was restarted after each failure.
+        var next = await io.ExpectMsgAsync<Tcp.Bind>(timeout: TimeSpan.FromSeconds(15));
+        Assert.Equal(FailedBinds, (await supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, TestKitSettings.Dilated(TimeSpan.FromSeconds(5)))).Count);
         Assert.False(observer.HasMessages);
         taken.Dispose();
+        io.Forward(Io, next);
         var bound = await observer.ExpectMsgAsync<EchoServiceBound>(timeout: TimeSpan.FromSeconds(15));
         Assert.Equal(port, bound.Socket.Local.Port);
         using var socket = await ConnectRawAsync(bound.Socket.Local);
@@ -115,17 +118,26 @@ public sealed class EchoServiceTests : IoTestBase
         {
             others.Add(await ConnectRawAsync(local));
         }
+        var watcher = TestProbe.Create(System);
         using (var rude = await ConnectRawAsync(local))
         {
+            // One echo each: every connection now has its connection actor under the service's listener.
+            await Task.WhenAll(others.Append(rude).Select(s => EchoOnceAsync(s, "hello"u8.ToArray())));
+            var listener = ChildrenOf(Io).Single(c => ((LocalActorRef)c).Cell.Props.ActorType == typeof(Agent.Actors.Io.TcpListener));
+            var connections = ChildrenOf(listener).ToList();
+            Assert.Equal(others.Count + 1, connections.Count);
+            connections.ForEach(c => watcher.Watch(c));
             await rude.SendAsync(new byte[100_000]);
             rude.LingerState = new LingerOption(true, 0);
         }
-        // The reset reached the service; now every other connection still echoes, concurrently.
+        // The reset was processed: a connection actor stopped. Every other connection still echoes, concurrently.
+        await watcher.ExpectMsgAsync<Terminated>();
         var results = await Task.WhenAll(others.Select((s, i) => EchoOnceAsync(s, Encoding.ASCII.GetBytes($"conn {i}"))));
         for (var i = 0; i < results.Length; i++)
         {
             Assert.Equal($"conn {i}", Encoding.ASCII.GetString(results[i]));
         }
+        Assert.False(watcher.HasMessages, "another connection actor stopped");
         using var fresh = await ConnectRawAsync(local);
         Assert.Equal("new"u8.ToArray(), await EchoOnceAsync(fresh, "new"u8.ToArray()));
         others.ForEach(s => s.Dispose());

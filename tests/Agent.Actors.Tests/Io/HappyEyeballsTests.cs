@@ -48,7 +48,7 @@ public sealed class HappyEyeballsTests : IoTestBase
         Assert.NotNull(winner);
         Assert.Equal(IPAddress.Loopback, ((IPEndPoint)winner.RemoteEndPoint!).Address);
         Assert.Equal(["cancelled", "connected"], result.Attempts.Select(a => a.Outcome));
-        Assert.True(result.Attempts[1].StartedMs >= 50, $"second attempt started at {result.Attempts[1].StartedMs} ms");
+        Assert.True(result.Attempts[1].StartedMs >= 40, $"second attempt started at {result.Attempts[1].StartedMs} ms");
     }
 
     [Fact]
@@ -60,7 +60,9 @@ public sealed class HappyEyeballsTests : IoTestBase
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         var io = System.ActorOf(IoManager.Props(resolver: new FixedResolver(IPAddress.IPv6Loopback, IPAddress.Loopback)));
         var client = TestProbe.Create(System);
-        io.Tell(new Tcp.CreateConnection("localhost", port, TimeSpan.FromSeconds(5)), client.Ref);
+        // The v4 attempt must wait for the ::1 refusal, not for the attempt delay.
+        io.Tell(new Tcp.CreateConnection("localhost", port,
+            Timeout: TestKitSettings.Dilated(TimeSpan.FromSeconds(5)), AttemptDelay: TestKitSettings.Dilated(TimeSpan.FromSeconds(10))), client.Ref);
         var connected = await client.ExpectMsgAsync<Tcp.Connected>();
         var connection = client.LastSender;
         Assert.Equal("AF_INET", connected.Socket.Family);
@@ -99,7 +101,9 @@ public sealed class HappyEyeballsTests : IoTestBase
         var resolver = System.ActorOf(Agent.Actors.Resolution.ResolverActor.Props());
         var io = System.ActorOf(IoManager.Props(resolver: new ResolverActorAddressResolver(resolver)));
         var client = TestProbe.Create(System);
-        io.Tell(new Tcp.CreateConnection("localhost", port, TimeSpan.FromSeconds(10)), client.Ref);
+        // Each attempt before 127.0.0.1 must end in its refusal, not be overtaken after the attempt delay.
+        io.Tell(new Tcp.CreateConnection("localhost", port,
+            Timeout: TestKitSettings.Dilated(TimeSpan.FromSeconds(10)), AttemptDelay: TestKitSettings.Dilated(TimeSpan.FromSeconds(10))), client.Ref);
         var connected = await client.ExpectMsgAsync<Tcp.Connected>(timeout: TimeSpan.FromSeconds(15));
         Assert.Equal($"tcp:127.0.0.1:{port}", connected.RemoteAddress.ToString());
         // Whatever getaddrinfo listed before 127.0.0.1 (::1 on most hosts) was tried and refused, never skipped.

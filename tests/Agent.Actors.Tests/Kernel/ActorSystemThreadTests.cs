@@ -2,13 +2,14 @@ using System.Diagnostics;
 
 namespace Agent.Actors.Tests.Kernel;
 
-/// <summary>Runs alone: other tests running in parallel would change the process's thread count.</summary>
+/// <summary>Test classes that run alone, with no other test in parallel (xunit runs them after the parallel ones).</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class SerialCollection
 {
     public const string Name = "serial";
 }
 
+/// <summary>Runs alone: other tests running in parallel would change the process's thread count.</summary>
 [Collection(SerialCollection.Name)]
 public sealed class ActorSystemThreadTests(ITestOutputHelper output) : ActorTestKit(output)
 {

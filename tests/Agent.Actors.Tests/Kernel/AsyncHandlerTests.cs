@@ -130,10 +130,16 @@ public sealed class AsyncHandlerTests(ITestOutputHelper output) : ActorTestKit(o
         hooks.ExpectMsg("started");
         var never = new TaskCompletionSource();
         Send(actor, never.Task);
+        hooks.ExpectMsg("awaiting");
         Watch(actor);
         Sys.Stop(actor);
         ExpectTerminated(actor);
         hooks.ExpectMsg("stopped");
+        Sys.EventStream.Subscribe(TestActor, typeof(DeadLetter));
+        Send(actor, "later");
+        var dead = ExpectMsg<DeadLetter>(d => d.Message is "later");
+        Assert.Equal(actor, dead.Recipient);
+        Assert.Equal(TestActor, dead.Sender);
     }
 
     private sealed class OverlapCounter : ReceiveActor
@@ -184,7 +190,11 @@ public sealed class AsyncHandlerTests(ITestOutputHelper output) : ActorTestKit(o
                 await Task.Yield();
                 throw new InvalidOperationException("async failure");
             });
-            ReceiveAsync<Task>(t => t);
+            ReceiveAsync<Task>(async t =>
+            {
+                _hooks.Tell("awaiting");
+                await t;
+            });
         }
 
         protected internal override void PreStart() => _hooks.Tell("started");

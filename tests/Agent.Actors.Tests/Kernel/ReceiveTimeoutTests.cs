@@ -95,9 +95,11 @@ public sealed class ReceiveTimeoutTests : ActorTestKit
     [Fact]
     public void ReceiveTimeout_StillIdleAfterFiring_FiresAgain()
     {
-        var (_, probe) = Start();
+        var (actor, probe) = Start();
         _clock.Advance(TimeSpan.FromSeconds(1));
         probe.ExpectMsg(ReceiveTimeout.Instance);
+        // The timer is armed again after the handler returns: wait for that turn to end before moving the clock.
+        SyncWith(actor);
         // Akka.NET: the timeout stays in effect and fires after every idle period.
         _clock.Advance(TimeSpan.FromSeconds(1));
         probe.ExpectMsg(ReceiveTimeout.Instance);

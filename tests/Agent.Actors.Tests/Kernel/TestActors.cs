@@ -77,6 +77,19 @@ internal sealed class HookActor : ReceiveActor
     }
 }
 
+/// <summary>Questions a test asks a <see cref="BackoffSupervisor"/>.</summary>
+internal static class BackoffSupervisorQueries
+{
+    /// <summary>The restart count; the question queues behind everything sent to the supervisor before it.</summary>
+    public static int RestartCount(this IActorRef supervisor)
+    {
+        // The deadline runs on wall time: an ask timeout runs on the system's clock, which a test may move by hand.
+        using var deadline = new CancellationTokenSource(TestKitSettings.Dilated(TestKitSettings.DefaultSingleExpect));
+        return supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, Timeout.InfiniteTimeSpan, deadline.Token)
+            .GetAwaiter().GetResult().Count;
+    }
+}
+
 /// <summary>Forwards every message to a target, keeping the sender.</summary>
 internal sealed class Forwarder(IActorRef target) : UntypedActor
 {

@@ -31,15 +31,18 @@ internal static class BedScenarios
     {
         await using var system = ActorSystem.Create("bed");
         var resolver = system.ActorOf(ResolverActor.Props(new ResolverSettings { Concurrency = 4, Timeout = timeout }), "resolver");
-        var clock = Stopwatch.StartNew();
-        var stuck = Timed(resolver, new GetAddrInfo("stuck.example", "80", 0, 1), clock);
-        var others = Enumerable.Range(0, 40).Select(i => Timed(resolver, (i % 4) switch
+        ResolutionRequest Other(int i) => (i % 4) switch
         {
             0 => new GetAddrInfo("localhost", "80", 0, 1),
             1 => new GetHostByNameEx("files.bed.test"),
             2 => new GetAddrInfo("127.0.0.1", i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             _ => new GetNameInfo("10.53.0.10", 80, 1),
-        }, clock)).ToList();
+        };
+        // This process is fresh: one lookup of each kind first, so the clock does not time the JIT.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => resolver.Ask<Resolved>(Other(i), TimeSpan.FromSeconds(120))));
+        var clock = Stopwatch.StartNew();
+        var stuck = Timed(resolver, new GetAddrInfo("stuck.example", "80", 0, 1), clock);
+        var others = Enumerable.Range(0, 40).Select(i => Timed(resolver, Other(i), clock)).ToList();
         var done = await Task.WhenAll(others);
         var (stuckReply, stuckMs) = await stuck;
         return new JsonObject

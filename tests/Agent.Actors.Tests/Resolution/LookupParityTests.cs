@@ -132,6 +132,22 @@ public sealed class LookupParityTests
     private static async Task AssertParityAsync(JsonArray calls)
     {
         var expected = await PythonOracle.RunAsync(calls);
-        ParityAssert.Equal(calls, expected, ParityCalls.RunAll(calls));
+        var actual = ParityCalls.RunAll(calls);
+        // Names such as nonexistent.invalid reach the machine's real nameserver, which can fail transiently for one
+        // side only (EAI_AGAIN against EAI_NONAME): such a pair is asked again, both sides one after the other, once.
+        List<int> transient = [.. Enumerable.Range(0, calls.Count).Where(i =>
+            !JsonNode.DeepEquals(expected[i], actual[i]) && (ParityAssert.IsTransientDnsFailure(expected[i]) || ParityAssert.IsTransientDnsFailure(actual[i])))];
+        if (transient.Count > 0)
+        {
+            JsonArray again = [.. transient.Select(i => calls[i]!.DeepClone())];
+            var expectedAgain = await PythonOracle.RunAsync(again);
+            var actualAgain = ParityCalls.RunAll(again);
+            for (var k = 0; k < transient.Count; k++)
+            {
+                expected[transient[k]] = expectedAgain[k]?.DeepClone();
+                actual[transient[k]] = actualAgain[k]?.DeepClone();
+            }
+        }
+        ParityAssert.Equal(calls, expected, actual);
     }
 }

@@ -21,4 +21,11 @@ internal static class ParityAssert
         }
         Assert.True(report.Length == 0, $"Agent differs from CPython:\n{report}");
     }
+
+    /// <summary>
+    /// True for an answer only a nameserver in trouble gives (gaierror EAI_AGAIN, herror TRY_AGAIN). A hosts-file
+    /// or numeric lookup never gives it, so only a call that reached the machine's real DNS can be asked again for it.
+    /// </summary>
+    public static bool IsTransientDnsFailure(JsonNode? answer) =>
+        answer is JsonObject o && (o["error"]?.GetValue<string>(), o["errno"]?.GetValue<int>()) is ("gaierror", -3) or ("herror", 2);
 }

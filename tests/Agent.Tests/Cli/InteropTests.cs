@@ -13,23 +13,35 @@ public sealed class InteropTests
     {
         var node = AgentProcess.StartAgent(dir.Path, "run", "--chunk", "16",
             "--echo", "tcp:127.0.0.1:0", "--echo", "udp:127.0.0.1:0", "--echo", "unix:./uds_socket");
-        int tcp = 0, udp = 0;
-        for (var i = 0; i < 3; i++)
+        try
         {
-            var line = await node.ExpectLineAsync(l => l.StartsWith("listening ", StringComparison.Ordinal));
-            if (line.StartsWith("listening tcp", StringComparison.Ordinal))
+            int tcp = 0, udp = 0;
+            for (var i = 0; i < 3; i++)
             {
-                tcp = PortOf(line);
+                var line = await node.ExpectLineAsync(l => l.StartsWith("listening ", StringComparison.Ordinal));
+                if (line.StartsWith("listening tcp", StringComparison.Ordinal))
+                {
+                    tcp = PortOf(line);
+                }
+                else if (line.StartsWith("listening udp", StringComparison.Ordinal))
+                {
+                    udp = PortOf(line);
+                }
             }
-            else if (line.StartsWith("listening udp", StringComparison.Ordinal))
-            {
-                udp = PortOf(line);
-            }
+            return (node, tcp, udp);
         }
-        return (node, tcp, udp);
+        catch
+        {
+            // The caller never gets the node to dispose: a node that did not come up is killed here.
+            await node.DisposeAsync();
+            throw;
+        }
     }
 
     private static string[] Lines(string text) => text.TrimEnd().Split('\n');
+
+    /// <summary>A socat <c>-t</c> value: seconds scaled by the time factor.</summary>
+    private static string SocatSeconds(double seconds) => TestBed.Dilated(seconds).TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     [TestBedFact("python3")]
     public async Task SeedPythonClients_AgainstAgentServices_PrintTheSeedTranscripts()
@@ -98,13 +110,13 @@ public sealed class InteropTests
             var ncat = TestBed.Tool("ncat");
             var payload = string.Concat(Enumerable.Range(0, 2000).Select(i => $"line {i}\n"));
             // socat and ncat half-close after stdin's end: the echo must still return everything first.
-            var viaSocat = await AgentProcess.RunAsync(socat, dir.Path, ["-t", "5", "-", $"TCP:127.0.0.1:{tcp}"], payload);
+            var viaSocat = await AgentProcess.RunAsync(socat, dir.Path, ["-t", SocatSeconds(5), "-", $"TCP:127.0.0.1:{tcp}"], payload);
             Assert.Equal(payload, viaSocat.Stdout);
             var viaNcat = await AgentProcess.RunAsync(ncat, dir.Path, ["127.0.0.1", tcp.ToString(System.Globalization.CultureInfo.InvariantCulture)], payload);
             Assert.Equal(payload, viaNcat.Stdout);
-            var viaUnix = await AgentProcess.RunAsync(socat, dir.Path, ["-t", "5", "-", "UNIX-CONNECT:./uds_socket"], payload);
+            var viaUnix = await AgentProcess.RunAsync(socat, dir.Path, ["-t", SocatSeconds(5), "-", "UNIX-CONNECT:./uds_socket"], payload);
             Assert.Equal(payload, viaUnix.Stdout);
-            var viaUdp = await AgentProcess.RunAsync(socat, dir.Path, ["-t", "2", "-", $"UDP:127.0.0.1:{udp}"], "one datagram\n");
+            var viaUdp = await AgentProcess.RunAsync(socat, dir.Path, ["-t", SocatSeconds(2), "-", $"UDP:127.0.0.1:{udp}"], "one datagram\n");
             Assert.Equal("one datagram\n", viaUdp.Stdout);
             node.Terminate();
             Assert.Equal(0, await node.WaitForExitAsync());

@@ -2,7 +2,8 @@ namespace Agent.Tests.Testbeds;
 
 /// <summary>
 /// The PyMOTW echo programs from ../shared/seeds, verbatim except that the address comes from argv
-/// (so tests can use a free port or a temp path) and servers print the port they got.
+/// (so tests can use a free port or a temp path) and servers print the port they got once they
+/// accept connections (after <c>listen()</c>: tests take the line as readiness).
 /// </summary>
 public static class Seeds
 {
@@ -83,8 +84,8 @@ public static class Seeds
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         server_address = ('localhost', 0)
         sock.bind(server_address)
-        print('bound to port {}'.format(sock.getsockname()[1]), flush=True)
         sock.listen(1)
+        print('bound to port {}'.format(sock.getsockname()[1]), flush=True)
         while True:
             connection, client_address = sock.accept()
             try:
