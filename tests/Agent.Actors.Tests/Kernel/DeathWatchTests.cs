@@ -172,13 +172,13 @@ public sealed class DeathWatchTests(ITestOutputHelper output) : ActorTestKit(out
         Send(watcher, new WatchIt(target));
         ExpectMsg("watching");
         // The watch reaches the target after the reply; seeing it also proves WatchersOf reads the right set.
-        AwaitCondition(() => WatchersOf(target).SequenceEqual([watcher]));
+        AwaitCondition(() => WatchersOf(target)?.SequenceEqual([watcher]) == true);
         Watch(watcher);
         Sys.Stop(watcher);
         ExpectTerminated(watcher);
         // A notification to a dead watcher is dropped without a trace: only the target's watcher set shows that
         // the stopping watcher unwatched it. (The unwatch leaves after the watcher's own Terminated.)
-        AwaitCondition(() => WatchersOf(target).Length == 0);
+        AwaitCondition(() => WatchersOf(target)?.Length == 0);
         Watch(target);
         Sys.Stop(target);
         ExpectTerminated(target);
@@ -186,9 +186,10 @@ public sealed class DeathWatchTests(ITestOutputHelper output) : ActorTestKit(out
 
     /// <summary>
     /// The actors <paramref name="actor"/> notifies when it stops, copied from its cell's private state: the kernel
-    /// has no internal accessor for it. A renamed field fails here, loudly.
+    /// has no internal accessor for it. A renamed field fails here, loudly. The set belongs to the actor's thread:
+    /// a read that overlaps its update returns null, and the caller's AwaitCondition reads again.
     /// </summary>
-    private static IActorRef[] WatchersOf(IActorRef actor)
+    private static IActorRef[]? WatchersOf(IActorRef actor)
     {
         const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
         var extras = typeof(ActorCell).GetField("_x", Private)!.GetValue(((LocalActorRef)actor).Cell);
@@ -197,7 +198,14 @@ public sealed class DeathWatchTests(ITestOutputHelper output) : ActorTestKit(out
             return [];
         }
         var watchedBy = (HashSet<IActorRef>?)extras.GetType().GetField("WatchedBy", BindingFlags.Public | BindingFlags.Instance)!.GetValue(extras);
-        return watchedBy is null ? [] : [.. watchedBy];
+        try
+        {
+            return watchedBy is null ? [] : [.. watchedBy];
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     [Fact]
