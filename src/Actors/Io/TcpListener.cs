@@ -169,7 +169,8 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
             accepted.Socket.Dispose();
             return;
         }
-        if (_exhaustedFailures > 0)
+        var nearlyExhausted = DescriptorReserve.NearlyExhausted(accepted.Socket, out var descriptor, out var limit);
+        if (_exhaustedFailures > 0 && !nearlyExhausted)
         {
             _log.Info("accepting on {Endpoint} again after {Failures} failed attempts", _bind.Endpoint, _exhaustedFailures);
             _exhaustedFailures = 0;
@@ -184,6 +185,12 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
             // The peer reset before we could set options; the connection actor reports the error.
         }
         Context.Watch(Context.ActorOf(TcpConnection.Accepted(accepted.Socket, _handler, _bind.Options, _settings)));
+        if (nearlyExhausted)
+        {
+            var cause = OsErrors.FromErrno(24);
+            PauseAccepting(cause with { Strerror = $"{cause.Strerror} (descriptor {descriptor} of a limit of {limit})" });
+            return;
+        }
         Accept();
     }
 
@@ -201,13 +208,19 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
             Accept();
             return;
         }
+        PauseAccepting(cause);
+    }
+
+    // Stops accepting for the current backoff; descriptor exhaustion also hands the reserve to the rest of the process.
+    private void PauseAccepting(PythonError cause)
+    {
         if (OsErrors.IsResourceExhaustion(cause.Errno))
         {
             DescriptorReserve.Release();
         }
         if (_exhaustedFailures++ == 0)
         {
-            _log.Warning("accept on {Endpoint} failed: {Cause}; backing off (logged once until accepting works again)", _bind.Endpoint, cause);
+            _log.Warning("accept on {Endpoint} paused: {Cause}; backing off (logged once until accepting works again)", _bind.Endpoint, cause);
         }
         Timers.StartSingleTimer("resume-accept", ResumeAccepting.Instance, _backoff);
         _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _settings.AcceptBackoffMax.Ticks));
