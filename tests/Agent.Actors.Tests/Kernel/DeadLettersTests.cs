@@ -2,25 +2,17 @@ using Serilog.Events;
 
 namespace Agent.Actors.Tests.Kernel;
 
-public sealed class DeadLettersTests : ActorTestKit
+public sealed class DeadLettersTests : ManualClockTestKit
 {
     private const string Logged = "was not delivered";
-    private readonly ManualTimeProvider _clock;
 
     public DeadLettersTests(ITestOutputHelper output)
-        : this(output, new ManualTimeProvider())
-    {
-    }
-
-    private DeadLettersTests(ITestOutputHelper output, ManualTimeProvider clock)
         : base(output, new ActorSystemSettings
         {
-            TimeProvider = clock,
             DeadLetterLogLimit = 3,
             DeadLetterLogWindow = TimeSpan.FromSeconds(10),
         })
     {
-        _clock = clock;
     }
 
     private IActorRef StoppedActor()
@@ -91,7 +83,7 @@ public sealed class DeadLettersTests : ActorTestKit
         {
             actor.Tell(i, ActorRefs.NoSender);
         }
-        _clock.Advance(TimeSpan.FromSeconds(11));
+        Clock.Advance(TimeSpan.FromSeconds(11));
         actor.Tell("next window", ActorRefs.NoSender);
         Assert.Equal(4, DeadLetterLogLines);
         Logs.ExpectLogged(LogEventLevel.Information, "7 dead letters were not logged");

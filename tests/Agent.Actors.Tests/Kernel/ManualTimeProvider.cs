@@ -5,7 +5,7 @@ namespace Agent.Actors.Tests.Kernel;
 /// on the calling thread, in due order. Lets timer, receive-timeout and retry-window tests
 /// run without waiting on wall time.
 /// </summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];

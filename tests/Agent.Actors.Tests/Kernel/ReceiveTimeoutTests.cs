@@ -1,18 +1,10 @@
 namespace Agent.Actors.Tests.Kernel;
 
-public sealed class ReceiveTimeoutTests : ActorTestKit
+public sealed class ReceiveTimeoutTests : ManualClockTestKit
 {
-    private readonly ManualTimeProvider _clock;
-
     public ReceiveTimeoutTests(ITestOutputHelper output)
-        : this(output, new ManualTimeProvider())
+        : base(output)
     {
-    }
-
-    private ReceiveTimeoutTests(ITestOutputHelper output, ManualTimeProvider clock)
-        : base(output, new ActorSystemSettings { TimeProvider = clock })
-    {
-        _clock = clock;
     }
 
     /// <summary>Answered by the actor without touching its receive timeout: a barrier for the test.</summary>
@@ -52,9 +44,9 @@ public sealed class ReceiveTimeoutTests : ActorTestKit
     public void ReceiveTimeout_Idle_FiresAfterTheTimeout()
     {
         var (_, probe) = Start();
-        _clock.Advance(TimeSpan.FromMilliseconds(999));
+        Clock.Advance(TimeSpan.FromMilliseconds(999));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
         probe.ExpectMsg(ReceiveTimeout.Instance);
     }
 
@@ -62,12 +54,12 @@ public sealed class ReceiveTimeoutTests : ActorTestKit
     public void ReceiveTimeout_MessageArrives_TimerStartsAgain()
     {
         var (actor, probe) = Start();
-        _clock.Advance(TimeSpan.FromMilliseconds(600));
+        Clock.Advance(TimeSpan.FromMilliseconds(600));
         Send(actor, "ping");
         SyncWith(actor);
-        _clock.Advance(TimeSpan.FromMilliseconds(600));
+        Clock.Advance(TimeSpan.FromMilliseconds(600));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-        _clock.Advance(TimeSpan.FromMilliseconds(400));
+        Clock.Advance(TimeSpan.FromMilliseconds(400));
         probe.ExpectMsg(ReceiveTimeout.Instance);
     }
 
@@ -75,9 +67,9 @@ public sealed class ReceiveTimeoutTests : ActorTestKit
     public void ReceiveTimeout_NotInfluencingMessage_DoesNotResetTheTimer()
     {
         var (actor, probe) = Start();
-        _clock.Advance(TimeSpan.FromMilliseconds(600));
+        Clock.Advance(TimeSpan.FromMilliseconds(600));
         SyncWith(actor);
-        _clock.Advance(TimeSpan.FromMilliseconds(400));
+        Clock.Advance(TimeSpan.FromMilliseconds(400));
         probe.ExpectMsg(ReceiveTimeout.Instance);
     }
 
@@ -87,21 +79,21 @@ public sealed class ReceiveTimeoutTests : ActorTestKit
         var (actor, probe) = Start();
         Send(actor, new SetTimeout(null));
         SyncWith(actor);
-        _clock.Advance(TimeSpan.FromSeconds(10));
+        Clock.Advance(TimeSpan.FromSeconds(10));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-        Assert.Equal(0, _clock.ArmedTimers);
+        Assert.Equal(0, Clock.ArmedTimers);
     }
 
     [Fact]
     public void ReceiveTimeout_StillIdleAfterFiring_FiresAgain()
     {
         var (actor, probe) = Start();
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         probe.ExpectMsg(ReceiveTimeout.Instance);
         // The timer is armed again after the handler returns: wait for that turn to end before moving the clock.
         SyncWith(actor);
         // Akka.NET: the timeout stays in effect and fires after every idle period.
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         probe.ExpectMsg(ReceiveTimeout.Instance);
     }
 
@@ -111,9 +103,9 @@ public sealed class ReceiveTimeoutTests : ActorTestKit
         var (actor, probe) = Start();
         Send(actor, new SetTimeout(TimeSpan.FromSeconds(5)));
         SyncWith(actor);
-        _clock.Advance(TimeSpan.FromSeconds(4));
+        Clock.Advance(TimeSpan.FromSeconds(4));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         probe.ExpectMsg(ReceiveTimeout.Instance);
     }
 
@@ -121,11 +113,11 @@ public sealed class ReceiveTimeoutTests : ActorTestKit
     public void ReceiveTimeout_ActorStops_TimerIsDisposed()
     {
         var (actor, _) = Start();
-        Assert.Equal(1, _clock.ArmedTimers);
+        Assert.Equal(1, Clock.ArmedTimers);
         Watch(actor);
         Sys.Stop(actor);
         ExpectTerminated(actor);
-        Assert.Equal(0, _clock.ArmedTimers);
+        Assert.Equal(0, Clock.ArmedTimers);
     }
 
     [Fact]

@@ -1,18 +1,10 @@
 namespace Agent.Actors.Tests.Kernel;
 
-public sealed class TimersTests : ActorTestKit
+public sealed class TimersTests : ManualClockTestKit
 {
-    private readonly ManualTimeProvider _clock;
-
     public TimersTests(ITestOutputHelper output)
-        : this(output, new ManualTimeProvider())
+        : base(output)
     {
-    }
-
-    private TimersTests(ITestOutputHelper output, ManualTimeProvider clock)
-        : base(output, new ActorSystemSettings { TimeProvider = clock })
-    {
-        _clock = clock;
     }
 
     private sealed record StartSingle(object Key, object Message, TimeSpan Delay);
@@ -97,12 +89,12 @@ public sealed class TimersTests : ActorTestKit
         var (actor, probe) = Start();
         Do(actor, new StartSingle("k", "tick", TimeSpan.FromSeconds(1)));
         Assert.True(Active(actor, "k"));
-        _clock.Advance(TimeSpan.FromMilliseconds(999));
+        Clock.Advance(TimeSpan.FromMilliseconds(999));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
         probe.ExpectMsg("tick");
         Assert.False(Active(actor, "k"));
-        _clock.Advance(TimeSpan.FromSeconds(5));
+        Clock.Advance(TimeSpan.FromSeconds(5));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
@@ -113,7 +105,7 @@ public sealed class TimersTests : ActorTestKit
         Do(actor, new StartPeriodic("k", "tick", TimeSpan.FromMilliseconds(100)));
         for (var i = 0; i < 3; i++)
         {
-            _clock.Advance(TimeSpan.FromMilliseconds(100));
+            Clock.Advance(TimeSpan.FromMilliseconds(100));
             probe.ExpectMsg("tick");
         }
         Assert.True(Active(actor, "k"));
@@ -126,7 +118,7 @@ public sealed class TimersTests : ActorTestKit
         Do(actor, new StartPeriodic("k", "tick", TimeSpan.FromMilliseconds(100)));
         Do(actor, new CancelTimer("k"));
         Assert.False(Active(actor, "k"));
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
@@ -138,11 +130,11 @@ public sealed class TimersTests : ActorTestKit
         using var gate = new ManualResetEventSlim();
         Send(actor, new BlockThen(gate, new StartSingle("k", "new", TimeSpan.FromSeconds(1))));
         ExpectMsg<Blocked>();
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         // "old" is now queued; the actor replaces the timer before it gets to it.
         gate.Set();
         Assert.True(Active(actor, "k"));
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         probe.ExpectMsg("new");
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
@@ -155,7 +147,7 @@ public sealed class TimersTests : ActorTestKit
         using var gate = new ManualResetEventSlim();
         Send(actor, new BlockThen(gate, new CancelTimer("k")));
         ExpectMsg<Blocked>();
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         gate.Set();
         Assert.False(Active(actor, "k"));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -167,7 +159,7 @@ public sealed class TimersTests : ActorTestKit
         var (actor, probe) = Start();
         Do(actor, new StartSingle("a", "a", TimeSpan.FromSeconds(2)));
         Do(actor, new StartSingle("b", "b", TimeSpan.FromSeconds(1)));
-        _clock.Advance(TimeSpan.FromSeconds(2));
+        Clock.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(new object[] { "b", "a" }, probe.ReceiveN(2));
     }
 
@@ -175,15 +167,15 @@ public sealed class TimersTests : ActorTestKit
     public void Timers_ActorStops_AllTimersAreCancelled()
     {
         var (actor, probe) = Start();
-        var before = _clock.ArmedTimers;
+        var before = Clock.ArmedTimers;
         Do(actor, new StartPeriodic("p", "tick", TimeSpan.FromMilliseconds(100)));
         Do(actor, new StartSingle("s", "once", TimeSpan.FromSeconds(1)));
-        Assert.Equal(before + 2, _clock.ArmedTimers);
+        Assert.Equal(before + 2, Clock.ArmedTimers);
         Watch(actor);
         Sys.Stop(actor);
         ExpectTerminated(actor);
-        Assert.Equal(before, _clock.ArmedTimers);
-        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(before, Clock.ArmedTimers);
+        Clock.Advance(TimeSpan.FromSeconds(2));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
@@ -194,8 +186,8 @@ public sealed class TimersTests : ActorTestKit
         Do(actor, new StartPeriodic("p", "tick", TimeSpan.FromMilliseconds(100)));
         Send(actor, new Fail(new InvalidOperationException("boom")));
         Assert.False(Active(actor, "p"));
-        Assert.Equal(0, _clock.ArmedTimers);
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, Clock.ArmedTimers);
+        Clock.Advance(TimeSpan.FromSeconds(1));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
@@ -203,9 +195,9 @@ public sealed class TimersTests : ActorTestKit
     public void Scheduler_ScheduleTellOnce_DeliversAfterTheDelay()
     {
         Sys.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(1), TestActor, "later", ActorRefs.NoSender);
-        _clock.Advance(TimeSpan.FromMilliseconds(500));
+        Clock.Advance(TimeSpan.FromMilliseconds(500));
         ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-        _clock.Advance(TimeSpan.FromMilliseconds(500));
+        Clock.Advance(TimeSpan.FromMilliseconds(500));
         ExpectMsg("later");
     }
 
@@ -213,11 +205,11 @@ public sealed class TimersTests : ActorTestKit
     public void Scheduler_ScheduleTellRepeatedlyThenCancel_StopsDelivering()
     {
         var task = Sys.Scheduler.ScheduleTellRepeatedly(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TestActor, "tick", ActorRefs.NoSender);
-        _clock.Advance(TimeSpan.FromSeconds(3));
+        Clock.Advance(TimeSpan.FromSeconds(3));
         Assert.Equal(new object[] { "tick", "tick", "tick" }, ReceiveN(3));
         task.Cancel();
         Assert.True(task.IsCancellationRequested);
-        _clock.Advance(TimeSpan.FromSeconds(3));
+        Clock.Advance(TimeSpan.FromSeconds(3));
         ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
@@ -227,6 +219,6 @@ public sealed class TimersTests : ActorTestKit
         var task = Sys.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(1), TestActor, "later", ActorRefs.NoSender);
         await Sys.Terminate();
         Assert.True(task.IsCancellationRequested);
-        Assert.Equal(0, _clock.ArmedTimers);
+        Assert.Equal(0, Clock.ArmedTimers);
     }
 }

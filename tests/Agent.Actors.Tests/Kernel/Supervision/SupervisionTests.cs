@@ -2,19 +2,11 @@ using Serilog.Events;
 
 namespace Agent.Actors.Tests.Kernel.Supervision;
 
-public sealed class SupervisionTests : ActorTestKit
+public sealed class SupervisionTests : ManualClockTestKit
 {
-    private readonly ManualTimeProvider _clock;
-
     public SupervisionTests(ITestOutputHelper output)
-        : this(output, new ManualTimeProvider())
+        : base(output)
     {
-    }
-
-    private SupervisionTests(ITestOutputHelper output, ManualTimeProvider clock)
-        : base(output, new ActorSystemSettings { TimeProvider = clock })
-    {
-        _clock = clock;
     }
 
     private IActorRef ParentWith(SupervisorStrategy strategy) =>
@@ -192,7 +184,7 @@ public sealed class SupervisionTests : ActorTestKit
             Send(child, new Fail(new InvalidOperationException("boom")));
             Send(child, "sync");
             ExpectMsg(("sync", (window * 2) + 3));
-            _clock.Advance(TimeSpan.FromMinutes(2));
+            Clock.Advance(TimeSpan.FromMinutes(2));
         }
         Send(child, new Fail(new InvalidOperationException("boom")));
         Send(child, new Fail(new InvalidOperationException("boom")));
