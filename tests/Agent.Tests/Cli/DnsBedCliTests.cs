@@ -2,6 +2,7 @@ using Agent.TestKit;
 using System.Text;
 using System.Text.Json.Nodes;
 using Agent.Actors.Tests.TestBeds;
+using Agent.Tests.Testbeds;
 using Xunit;
 
 namespace Agent.Tests.Cli;
@@ -59,19 +60,7 @@ public sealed class DnsBedCliTests
     public async Task Resolve_DualStackWithCanonName_SameTextAsPyMotw()
     {
         DnsBed.Require();
-        const string python = """
-            import socket
-            def get_constants(prefix):
-                return {getattr(socket, n): n for n in dir(socket) if n.startswith(prefix)}
-            families, types, protocols = get_constants('AF_'), get_constants('SOCK_'), get_constants('IPPROTO_')
-            for family, socktype, proto, canonname, sockaddr in socket.getaddrinfo('dual.bed.test', 'http', 0, socket.SOCK_STREAM, 0, socket.AI_CANONNAME):
-                print('Family        :', families[family])
-                print('Type          :', types[socktype])
-                print('Protocol      :', protocols[proto])
-                print('Canonical name:', canonname)
-                print('Socket address:', sockaddr)
-                print()
-            """;
+        var python = Seeds.GetAddrInfoLayout("'dual.bed.test', 'http', 0, socket.SOCK_STREAM, 0, socket.AI_CANONNAME");
         var expected = await InBedAsync("python3", "-c", python);
         var actual = await InBedAsync("dotnet", CliRun.AgentDll, "resolve", "dual.bed.test", "http", "--type", "stream", "--flags", "canonname");
         Assert.Equal(expected.TrimEnd('\n'), actual.TrimEnd('\n'));

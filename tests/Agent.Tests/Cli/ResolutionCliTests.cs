@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Agent.Actors.Tests.Resolution;
+using Agent.Tests.Testbeds;
 using Xunit;
 
 namespace Agent.Tests.Cli;
@@ -79,19 +80,7 @@ public sealed class ResolutionCliTests
     [Fact]
     public async Task Resolve_Text_MatchesPyMotwLayout()
     {
-        const string script = """
-            import socket
-            def get_constants(prefix):
-                return {getattr(socket, n): n for n in dir(socket) if n.startswith(prefix)}
-            families, types, protocols = get_constants('AF_'), get_constants('SOCK_'), get_constants('IPPROTO_')
-            for family, socktype, proto, canonname, sockaddr in socket.getaddrinfo('localhost', 'http', 0, 0, 0, socket.AI_CANONNAME):
-                print('Family        :', families[family])
-                print('Type          :', types[socktype])
-                print('Protocol      :', protocols[proto])
-                print('Canonical name:', canonname)
-                print('Socket address:', sockaddr)
-                print()
-            """;
+        var script = Seeds.GetAddrInfoLayout("'localhost', 'http', 0, 0, 0, socket.AI_CANONNAME");
         var python = await CliRun.RunAsync("python3", ["-c", script]);
         var run = await CliRun.AgentAsync("resolve", "localhost", "http", "--flags", "canonname");
         Assert.Equal(0, run.ExitCode);

@@ -1,13 +1,31 @@
 namespace Agent.Tests.Testbeds;
 
 /// <summary>
-/// The PyMOTW echo programs from ../shared/seeds, verbatim except that the address comes from argv
+/// The PyMOTW programs from ../shared/seeds (echo clients and servers, the getaddrinfo layout), verbatim except that the address comes from argv
 /// (so tests can use a free port or a temp path) and servers print the port they got once they
 /// accept connections (after <c>listen()</c>: tests take the line as readiness).
 /// </summary>
 public static class Seeds
 {
     public const string Message = "This is the message.  It will be repeated.";
+
+    /// <summary>
+    /// PyMOTW's "Looking Up Server Addresses" program: one Family/Type/Protocol/Canonical name/Socket address
+    /// block per <c>socket.getaddrinfo(<paramref name="getaddrinfoArguments"/>)</c> entry.
+    /// </summary>
+    public static string GetAddrInfoLayout(string getaddrinfoArguments) => $$"""
+        import socket
+        def get_constants(prefix):
+            return {getattr(socket, n): n for n in dir(socket) if n.startswith(prefix)}
+        families, types, protocols = get_constants('AF_'), get_constants('SOCK_'), get_constants('IPPROTO_')
+        for family, socktype, proto, canonname, sockaddr in socket.getaddrinfo({{getaddrinfoArguments}}):
+            print('Family        :', families[family])
+            print('Type          :', types[socktype])
+            print('Protocol      :', protocols[proto])
+            print('Canonical name:', canonname)
+            print('Socket address:', sockaddr)
+            print()
+        """;
 
     public const string TcpClient = """
         import socket
