@@ -192,12 +192,9 @@ public sealed class DatagramEndpoint : ReceiveActor
             Sender.Tell(new Udp.CommandFailed(send, tooLong), Self);
             return;
         }
-        if (_pendingBytes > 0 && _pendingBytes + send.Data.Length > _settings.MaxPendingWriteBytes)
+        if (OsErrors.OverPendingLimit("send", _pendingBytes, send.Data.Length, _settings.MaxPendingWriteBytes) is { } full)
         {
-            Sender.Tell(new Udp.CommandFailed(send, OsErrors.FromErrno(11) with
-            {
-                Strerror = $"Resource temporarily unavailable (send queue full: {_pendingBytes} bytes pending)",
-            }), Self);
+            Sender.Tell(new Udp.CommandFailed(send, full), Self);
             return;
         }
         SocketAddress? target = null;

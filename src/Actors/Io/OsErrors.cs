@@ -43,6 +43,16 @@ public static class OsErrors
     public static PythonError FromErrno(int errno, string filename) =>
         FromErrno(errno) with { Strerror = $"{FromErrno(errno).Strerror}: '{filename}'" };
 
+    /// <summary>
+    /// The bound on a socket actor's queued bytes: EAGAIN when <paramref name="size"/> more would take the
+    /// <paramref name="pending"/> bytes of its <paramref name="queue"/> queue over <paramref name="limit"/>, else null.
+    /// An empty queue takes a command of any size, so one large write is never refused outright.
+    /// </summary>
+    public static PythonError? OverPendingLimit(string queue, long pending, int size, long limit) =>
+        pending > 0 && pending + size > limit
+            ? FromErrno(11) with { Strerror = $"Resource temporarily unavailable ({queue} queue full: {pending} bytes pending, limit {limit})" }
+            : null;
+
     /// <summary>True for the errno values that mean "out of descriptors or socket memory": retry later.</summary>
     public static bool IsResourceExhaustion(int? errno) => errno is EMFILE or ENFILE or ENOBUFS;
 

@@ -401,12 +401,9 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             Sender.Tell(new Tcp.CommandFailed(write, OsErrors.FromErrno(32) with { Strerror = "Broken pipe (connection is closing)" }), Self);
             return;
         }
-        if (_pendingBytes > 0 && _pendingBytes + write.Data.Length > _settings.MaxPendingWriteBytes)
+        if (OsErrors.OverPendingLimit("write", _pendingBytes, write.Data.Length, _settings.MaxPendingWriteBytes) is { } full)
         {
-            Sender.Tell(new Tcp.CommandFailed(write, OsErrors.FromErrno(11) with
-            {
-                Strerror = $"Resource temporarily unavailable (write queue full: {_pendingBytes} bytes pending, limit {_settings.MaxPendingWriteBytes})",
-            }), Self);
+            Sender.Tell(new Tcp.CommandFailed(write, full), Self);
             return;
         }
         _writes.Enqueue(new PendingWrite(write.Data, write, Sender));

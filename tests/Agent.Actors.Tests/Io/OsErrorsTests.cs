@@ -63,4 +63,14 @@ public sealed class OsErrorsTests
         Assert.False(OsErrors.IsResourceExhaustion(98));
         Assert.False(OsErrors.IsResourceExhaustion(null));
     }
+
+    [Fact]
+    public void OverPendingLimit_EmptyQueueTakesAnySize_OtherwiseEagainPastTheLimit()
+    {
+        Assert.Null(OsErrors.OverPendingLimit("write", 0, 10_000, 100));
+        Assert.Null(OsErrors.OverPendingLimit("write", 60, 40, 100));
+        Assert.Equal(
+            "BlockingIOError: [Errno 11] Resource temporarily unavailable (send queue full: 60 bytes pending, limit 100)",
+            OsErrors.OverPendingLimit("send", 60, 41, 100)?.ToString());
+    }
 }
