@@ -7,9 +7,9 @@ using Agent.Messages.Io;
 namespace Agent.Actors.Io;
 
 /// <summary>
-/// Owns one datagram socket (<c>udp:</c> or <c>unix-dgram:</c>), bound (<see cref="Udp.Bind"/>) or
-/// connected to one peer (<see cref="Udp.Connect"/>). Every datagram goes to the handler as one
-/// <see cref="Udp.Received"/>; sends over the family's limit fail before any syscall; the socket (and a
+/// Owns one datagram socket (<c>udp:</c> or <c>unix-dgram:</c>), bound (<see cref="SockDgram.Bind"/>) or
+/// connected to one peer (<see cref="SockDgram.Connect"/>). Every datagram goes to the handler as one
+/// <see cref="SockDgram.Received"/>; sends over the family's limit fail before any syscall; the socket (and a
 /// Unix node it created) is released in <see cref="PostStop"/>.
 /// </summary>
 public sealed class DatagramEndpoint : ReceiveActor
@@ -17,17 +17,17 @@ public sealed class DatagramEndpoint : ReceiveActor
     private const int MaxBatch = 32;
     private const int MaxCachedPeers = 4096;
     private readonly IActorRef _handler;
-    private readonly Udp.Command _command;
+    private readonly SockDgram.Command _command;
     private readonly Endpoint _endpoint;
     private readonly SocketOptions _options;
     private readonly IoSettings _settings;
     private readonly IAddressResolver _resolver;
-    private readonly Queue<(Udp.Send Send, SocketAddress? Target, IActorRef Commander)> _sends = new();
+    private readonly Queue<(SockDgram.Send Send, SocketAddress? Target, IActorRef Commander)> _sends = new();
     // Echo-style traffic talks to the same peers again and again: convert each address once.
     private readonly Dictionary<EndPoint, Endpoint> _senders = [];
     private readonly Dictionary<SocketAddress, Endpoint> _senderAddresses = [];
     private readonly Dictionary<Endpoint, SocketAddress> _targets = [];
-    private readonly Dictionary<Endpoint, List<(Udp.Send Send, IActorRef Commander)>> _awaitingTarget = [];
+    private readonly Dictionary<Endpoint, List<(SockDgram.Send Send, IActorRef Commander)>> _awaitingTarget = [];
     // IP sockets read on the actor's turn into this reused address (no EndPoint per datagram); null for unix-dgram.
     private SocketAddress? _receiveAddress;
     private byte[]? _receiveBuffer;
@@ -43,7 +43,7 @@ public sealed class DatagramEndpoint : ReceiveActor
     private int _unixSendBuffer;
     private SelfMailbox _self = null!;
 
-    private DatagramEndpoint(IActorRef handler, Udp.Command command, IoSettings settings, IAddressResolver resolver)
+    private DatagramEndpoint(IActorRef handler, SockDgram.Command command, IoSettings settings, IAddressResolver resolver)
     {
         _resolver = resolver;
         _handler = handler;
@@ -51,9 +51,9 @@ public sealed class DatagramEndpoint : ReceiveActor
         _settings = settings;
         (_endpoint, _options) = command switch
         {
-            Udp.Bind b => (b.Endpoint, b.Options ?? SocketOptions.Default),
-            Udp.Connect c => (c.Remote, c.Options ?? SocketOptions.Default),
-            _ => throw new ArgumentException("Udp.Bind or Udp.Connect expected", nameof(command)),
+            SockDgram.Bind b => (b.Endpoint, b.Options ?? SocketOptions.Default),
+            SockDgram.Connect c => (c.Remote, c.Options ?? SocketOptions.Default),
+            _ => throw new ArgumentException("SockDgram.Bind or SockDgram.Connect expected", nameof(command)),
         };
         _kind = _endpoint.Kind;
         Receive<EndpointResolution.Resolved>(r => Open(r.Address, r.Local));
@@ -62,10 +62,10 @@ public sealed class DatagramEndpoint : ReceiveActor
     }
 
     /// <summary>
-    /// An endpoint for <paramref name="command"/> (<see cref="Udp.Bind"/> or <see cref="Udp.Connect"/>) whose events go to
+    /// An endpoint for <paramref name="command"/> (<see cref="SockDgram.Bind"/> or <see cref="SockDgram.Connect"/>) whose events go to
     /// <paramref name="handler"/>; host names (its own, a connect's local address, send targets) resolve through <paramref name="resolver"/>.
     /// </summary>
-    public static Props Props(IActorRef handler, Udp.Command command, IoSettings settings, IAddressResolver resolver) =>
+    public static Props Props(IActorRef handler, SockDgram.Command command, IoSettings settings, IAddressResolver resolver) =>
         Kernel.Props.FromFactory(() => new DatagramEndpoint(handler, command, settings, resolver));
 
     /// <inheritdoc />
@@ -73,7 +73,7 @@ public sealed class DatagramEndpoint : ReceiveActor
     {
         _self = new SelfMailbox(Self);
         Context.Watch(_handler);
-        _ = EndpointResolution.ResolveInto(_endpoint, (_command as Udp.Connect)?.Local, _resolver, _self);
+        _ = EndpointResolution.ResolveInto(_endpoint, (_command as SockDgram.Connect)?.Local, _resolver, _self);
     }
 
     /// <inheritdoc />
@@ -88,12 +88,12 @@ public sealed class DatagramEndpoint : ReceiveActor
         try
         {
             _socket = SocketFactory.Create(_endpoint, address);
-            SocketFactory.Apply(_socket, _options, listener: _command is Udp.Bind);
+            SocketFactory.Apply(_socket, _options, listener: _command is SockDgram.Bind);
             if (_options.Broadcast is null && _endpoint.IsBroadcast)
             {
                 _socket.EnableBroadcast = true;
             }
-            if (_command is Udp.Bind)
+            if (_command is SockDgram.Bind)
             {
                 if (_endpoint.IsUnix && (_endpoint.Path.Length == 0
                         ? new PythonError("ValueError", null, "a Unix datagram endpoint needs a path: unix-dgram:PATH or unix-dgram:@name")
@@ -135,7 +135,7 @@ public sealed class DatagramEndpoint : ReceiveActor
             return;
         }
         var info = SocketFactory.Describe(_socket, connected: _peer is not null);
-        _handler.Tell(_command is Udp.Bind ? new Udp.Bound(info) : new Udp.Connected(info), Self);
+        _handler.Tell(_command is SockDgram.Bind ? new SockDgram.Bound(info) : new SockDgram.Connected(info), Self);
         Become(Ready);
         StartReceive();
     }
@@ -143,13 +143,13 @@ public sealed class DatagramEndpoint : ReceiveActor
     private void Fail(PythonError cause)
     {
         CloseSocket();
-        _handler.Tell(new Udp.CommandFailed(_command, cause), Self);
+        _handler.Tell(new SockDgram.CommandFailed(_command, cause), Self);
         Context.Stop(Self);
     }
 
     private void Ready()
     {
-        Receive<Udp.Send>(Send);
+        Receive<SockDgram.Send>(Send);
         Receive<TargetResolved>(OnTargetResolved);
         Receive<TargetFailed>(OnTargetFailed);
         Receive<Sent>(_ =>
@@ -163,38 +163,38 @@ public sealed class DatagramEndpoint : ReceiveActor
             _sending = false;
             var (send, _, commander) = _sends.Dequeue();
             _pendingBytes -= send.Data.Length;
-            commander.Tell(new Udp.CommandFailed(send, OsErrors.FromException(f.Error)), Self);
+            commander.Tell(new SockDgram.CommandFailed(send, OsErrors.FromException(f.Error)), Self);
             PumpSends();
         });
         Receive<DatagramRead>(OnDatagram);
         Receive<DatagramReady>(OnDatagramReady);
         Receive<ReadFailed>(OnReadFailed);
-        Receive<Udp.SuspendReading>(_ => _suspended = true);
-        Receive<Udp.ResumeReading>(_ =>
+        Receive<SockDgram.SuspendReading>(_ => _suspended = true);
+        Receive<SockDgram.ResumeReading>(_ =>
         {
             _suspended = false;
             StartReceive();
         });
-        Receive<Udp.Unbind>(_ =>
+        Receive<SockDgram.Unbind>(_ =>
         {
             CloseSocket();
-            Sender.Tell(Udp.Unbound.Instance, Self);
+            Sender.Tell(SockDgram.Unbound.Instance, Self);
             Context.Stop(Self);
         });
         Receive<Terminated>(_ => Context.Stop(Self));
     }
 
-    private void Send(Udp.Send send)
+    private void Send(SockDgram.Send send)
     {
         var family = _socket!.AddressFamily;
         if (DatagramLimits.Check(family, _unixSendBuffer, send.Data.Length) is { } tooLong)
         {
-            Sender.Tell(new Udp.CommandFailed(send, tooLong), Self);
+            Sender.Tell(new SockDgram.CommandFailed(send, tooLong), Self);
             return;
         }
         if (OsErrors.OverPendingLimit("send", _pendingBytes, send.Data.Length, _settings.MaxPendingWriteBytes) is { } full)
         {
-            Sender.Tell(new Udp.CommandFailed(send, full), Self);
+            Sender.Tell(new SockDgram.CommandFailed(send, full), Self);
             return;
         }
         SocketAddress? target = null;
@@ -224,14 +224,14 @@ public sealed class DatagramEndpoint : ReceiveActor
                 }
                 catch (EndpointResolutionException e)
                 {
-                    Sender.Tell(new Udp.CommandFailed(send, e.Error), Self);
+                    Sender.Tell(new SockDgram.CommandFailed(send, e.Error), Self);
                     return;
                 }
             }
         }
         else if (_peer is null)
         {
-            Sender.Tell(new Udp.CommandFailed(send, OsErrors.FromErrno(89)), Self);
+            Sender.Tell(new SockDgram.CommandFailed(send, OsErrors.FromErrno(89)), Self);
             return;
         }
         _sends.Enqueue((send, target, Sender));
@@ -274,7 +274,7 @@ public sealed class DatagramEndpoint : ReceiveActor
         foreach (var (send, commander) in waiting)
         {
             _pendingBytes -= send.Data.Length;
-            commander.Tell(new Udp.CommandFailed(send, failed.Error), Self);
+            commander.Tell(new SockDgram.CommandFailed(send, failed.Error), Self);
         }
     }
 
@@ -294,7 +294,7 @@ public sealed class DatagramEndpoint : ReceiveActor
             {
                 _sends.Dequeue();
                 _pendingBytes -= send.Data.Length;
-                commander.Tell(new Udp.CommandFailed(send, OsErrors.FromException(e)), Self);
+                commander.Tell(new SockDgram.CommandFailed(send, OsErrors.FromException(e)), Self);
                 continue;
             }
             if (pending.IsCompletedSuccessfully)
@@ -307,12 +307,12 @@ public sealed class DatagramEndpoint : ReceiveActor
         }
     }
 
-    private void Completed((Udp.Send Send, SocketAddress? Target, IActorRef Commander) entry)
+    private void Completed((SockDgram.Send Send, SocketAddress? Target, IActorRef Commander) entry)
     {
         _pendingBytes -= entry.Send.Data.Length;
         if (entry.Send.Ack is { } ack)
         {
-            entry.Commander.Tell(new Udp.SendAck(ack), Self);
+            entry.Commander.Tell(new SockDgram.SendAck(ack), Self);
         }
     }
 
@@ -391,7 +391,7 @@ public sealed class DatagramEndpoint : ReceiveActor
             return;
         }
         // ICMP errors (port unreachable as ECONNREFUSED) are reported and the endpoint keeps going, on its next turn.
-        _handler.Tell(new Udp.ErrorReceived(OsErrors.FromException(error)), Self);
+        _handler.Tell(new SockDgram.ErrorReceived(OsErrors.FromException(error)), Self);
         _receiving = true;
         _self.Tell(DatagramReady.More, ActorRefs.NoSender);
     }
@@ -411,7 +411,7 @@ public sealed class DatagramEndpoint : ReceiveActor
     }
 
     private void DeliverReceived(int bytes) =>
-        _handler.Tell(new Udp.Received(_receiveBuffer.AsSpan(0, bytes).ToArray(), SenderOf(_receiveAddress!)), Self);
+        _handler.Tell(new SockDgram.Received(_receiveBuffer.AsSpan(0, bytes).ToArray(), SenderOf(_receiveAddress!)), Self);
 
     private Endpoint SenderOf(SocketAddress address)
     {
@@ -460,7 +460,7 @@ public sealed class DatagramEndpoint : ReceiveActor
                 sender = SocketFactory.ToEndpoint(_kind, from);
                 Remember(_senders, from, sender);
             }
-            _handler.Tell(new Udp.Received(data, sender), Self);
+            _handler.Tell(new SockDgram.Received(data, sender), Self);
         }
         StartReceive();
     }
@@ -483,7 +483,7 @@ public sealed class DatagramEndpoint : ReceiveActor
             return;
         }
         // ICMP errors (port unreachable as ECONNREFUSED) are reported and the endpoint keeps going.
-        _handler.Tell(new Udp.ErrorReceived(OsErrors.FromException(failed.Error)), Self);
+        _handler.Tell(new SockDgram.ErrorReceived(OsErrors.FromException(failed.Error)), Self);
         StartReceive();
     }
 
@@ -499,11 +499,11 @@ public sealed class DatagramEndpoint : ReceiveActor
         while (_sends.Count > 0)
         {
             var (send, _, commander) = _sends.Dequeue();
-            commander.Tell(new Udp.CommandFailed(send, OsErrors.FromErrno(9)), Self);
+            commander.Tell(new SockDgram.CommandFailed(send, OsErrors.FromErrno(9)), Self);
         }
         foreach (var (send, commander) in _awaitingTarget.Values.SelectMany(waiting => waiting))
         {
-            commander.Tell(new Udp.CommandFailed(send, OsErrors.FromErrno(9)), Self);
+            commander.Tell(new SockDgram.CommandFailed(send, OsErrors.FromErrno(9)), Self);
         }
         _awaitingTarget.Clear();
     }

@@ -10,8 +10,8 @@ public static class DatagramLimits
     /// <summary>The largest payload a datagram socket of <paramref name="family"/> can send; for AF_UNIX the socket's SO_SNDBUF bound.</summary>
     public static int MaxPayload(AddressFamily family, int unixSendBuffer) => family switch
     {
-        AddressFamily.InterNetwork => Udp.MaxIPv4Payload,
-        AddressFamily.InterNetworkV6 => Udp.MaxIPv6Payload,
+        AddressFamily.InterNetwork => SockDgram.MaxIPv4Payload,
+        AddressFamily.InterNetworkV6 => SockDgram.MaxIPv6Payload,
         // The kernel refuses a unix datagram larger than sk_sndbuf minus its overhead (32 bytes here).
         _ => Math.Max(0, unixSendBuffer - 32),
     };

@@ -17,7 +17,7 @@ public static class HappyEyeballs
     /// <param name="Socket">The connected socket, now the caller's.</param>
     /// <param name="Attempts">Each attempt, in start order.</param>
     /// <param name="Error">Why no attempt won (the last error, or a timeout).</param>
-    public sealed record Result(Socket? Socket, IReadOnlyList<Tcp.ConnectAttempt> Attempts, PythonError? Error);
+    public sealed record Result(Socket? Socket, IReadOnlyList<SockStream.ConnectAttempt> Attempts, PythonError? Error);
 
     /// <summary>RFC 8305 section 4: alternate families, keeping each family's own order, starting with the first address's family.</summary>
     public static IReadOnlyList<IPAddress> Interleave(IReadOnlyList<IPAddress> addresses)
@@ -57,7 +57,7 @@ public static class HappyEyeballs
     {
         var clock = Stopwatch.StartNew();
         var attempts = new List<(IPEndPoint Target, Task<Socket> Task, CancellationTokenSource Cancel, double Started)>();
-        var outcomes = new Dictionary<int, Tcp.ConnectAttempt>();
+        var outcomes = new Dictionary<int, SockStream.ConnectAttempt>();
         var next = 0;
         PythonError? lastError = null;
         Socket? winner = null;
@@ -70,7 +70,7 @@ public static class HappyEyeballs
             attempts.Add((target, connect(target, cancel.Token), cancel, clock.Elapsed.TotalMilliseconds));
         }
 
-        Tcp.ConnectAttempt Outcome(int i, string outcome, PythonError? error) =>
+        SockStream.ConnectAttempt Outcome(int i, string outcome, PythonError? error) =>
             new(SocketFactory.ToEndpoint(EndpointKind.Tcp, attempts[i].Target), outcome, error,
                 attempts[i].Started, clock.Elapsed.TotalMilliseconds - attempts[i].Started);
 

@@ -6,9 +6,9 @@ using Agent.Messages.Io;
 namespace Agent.Actors.Io;
 
 /// <summary>
-/// The entry point of the IO layer (Akka.IO's manager): receives <see cref="Tcp.Bind"/>,
-/// <see cref="Tcp.Connect"/>, <see cref="Tcp.CreateConnection"/>, <see cref="Udp.Bind"/>,
-/// <see cref="Udp.Connect"/> and <see cref="SocketPair"/>, and starts one child actor per socket, which
+/// The entry point of the IO layer (Akka.IO's manager): receives <see cref="SockStream.Bind"/>,
+/// <see cref="SockStream.Connect"/>, <see cref="SockStream.CreateConnection"/>, <see cref="SockDgram.Bind"/>,
+/// <see cref="SockDgram.Connect"/> and <see cref="SocketPair"/>, and starts one child actor per socket, which
 /// replies to the sender. Children are stopped, never restarted, when they fail. Host names in any
 /// command resolve through one <see cref="IAddressResolver"/>: by default a <see cref="ResolverActor"/>
 /// child named <c>resolver</c> (libc's getaddrinfo, one request actor per lookup, CPython's results and errors).
@@ -22,17 +22,17 @@ public sealed class IoManager : ReceiveActor
     {
         _settings = settings;
         _resolver = resolver;
-        Receive<Tcp.Bind>(bind => Context.ActorOf(TcpListener.Props(Sender, bind, _settings, Resolver)));
-        Receive<Tcp.Connect>(connect => Context.ActorOf(TcpConnection.Outgoing(connect, Sender, _settings, Resolver)));
-        Receive<Tcp.CreateConnection>(create => Context.ActorOf(Io.CreateConnection.Props(Sender, create, _settings, Resolver)));
-        Receive<CreateConnection.Adopt>(adopt => Context.ActorOf(
-            TcpConnection.Accepted(adopt.Socket, adopt.Commander, adopt.Options, _settings, announce: true, adopt.Attempts)));
-        Receive<Udp.Bind>(bind => Context.ActorOf(DatagramEndpoint.Props(Sender, bind, _settings, Resolver)));
-        Receive<Udp.Connect>(connect => Context.ActorOf(DatagramEndpoint.Props(Sender, connect, _settings, Resolver)));
+        Receive<SockStream.Bind>(bind => Context.ActorOf(StreamListener.Props(Sender, bind, _settings, Resolver)));
+        Receive<SockStream.Connect>(connect => Context.ActorOf(StreamConnection.Outgoing(connect, Sender, _settings, Resolver)));
+        Receive<SockStream.CreateConnection>(create => Context.ActorOf(ConnectionRace.Props(Sender, create, _settings, Resolver)));
+        Receive<ConnectionRace.Adopt>(adopt => Context.ActorOf(
+            StreamConnection.Accepted(adopt.Socket, adopt.Commander, adopt.Options, _settings, announce: true, adopt.Attempts)));
+        Receive<SockDgram.Bind>(bind => Context.ActorOf(DatagramEndpoint.Props(Sender, bind, _settings, Resolver)));
+        Receive<SockDgram.Connect>(connect => Context.ActorOf(DatagramEndpoint.Props(Sender, connect, _settings, Resolver)));
         Receive<SocketPair>(OpenPair);
-        Receive<Tcp.Command>(command => Sender.Tell(new Tcp.CommandFailed(command,
+        Receive<SockStream.Command>(command => Sender.Tell(new SockStream.CommandFailed(command,
             new Agent.Messages.PythonError("ValueError", null, $"{command.GetType().Name} goes to a listener or connection, not the IO manager")), Self));
-        Receive<Udp.Command>(command => Sender.Tell(new Udp.CommandFailed(command,
+        Receive<SockDgram.Command>(command => Sender.Tell(new SockDgram.CommandFailed(command,
             new Agent.Messages.PythonError("ValueError", null, $"{command.GetType().Name} goes to a datagram endpoint, not the IO manager")), Self));
     }
 
@@ -60,8 +60,8 @@ public sealed class IoManager : ReceiveActor
         // Describe before the actors own the sockets: afterwards only they may touch them.
         var firstInfo = SocketFactory.Describe(first, connected: true);
         var secondInfo = SocketFactory.Describe(second, connected: true);
-        var a = Context.ActorOf(TcpConnection.Accepted(first, Sender, pair.Options, _settings, announce: false));
-        var b = Context.ActorOf(TcpConnection.Accepted(second, Sender, pair.Options, _settings, announce: false));
+        var a = Context.ActorOf(StreamConnection.Accepted(first, Sender, pair.Options, _settings, announce: false));
+        var b = Context.ActorOf(StreamConnection.Accepted(second, Sender, pair.Options, _settings, announce: false));
         Sender.Tell(new SocketPairOpened(a, b, firstInfo, secondInfo), Self);
     }
 }

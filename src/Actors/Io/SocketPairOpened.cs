@@ -4,9 +4,9 @@ using Agent.Messages.Io;
 namespace Agent.Actors.Io;
 
 /// <summary>
-/// Reply to <see cref="SocketPair"/>: the two connection actors, each speaking the <see cref="Tcp"/>
+/// Reply to <see cref="SocketPair"/>: the two connection actors, each speaking the <see cref="SockStream"/>
 /// connection protocol. Local only (it holds actor references, so it never crosses the wire). Both
-/// wait for a <see cref="Tcp.Register"/>, whose sender becomes that end's handler.
+/// wait for a <see cref="SockStream.Register"/>, whose sender becomes that end's handler.
 /// </summary>
 /// <param name="First">One end.</param>
 /// <param name="Second">The other end.</param>

@@ -46,18 +46,18 @@ internal static class ConnectCommand
         var resolver = system.ActorOf(Agent.Actors.Resolution.ResolverActor.Props(), "resolver");
         var io = system.ActorOf(IoManager.Props(resolver: new ResolverActorAddressResolver(resolver, timeout)), "io");
         // The ask's temporary actor is the connection's handler: when it completes, the connection closes itself.
-        var reply = await io.Ask<object>(new Tcp.CreateConnection(host, port, timeout), timeout + TimeSpan.FromSeconds(5));
+        var reply = await io.Ask<object>(new SockStream.CreateConnection(host, port, timeout), timeout + TimeSpan.FromSeconds(5));
         var (socket, attempts, error) = reply switch
         {
-            Tcp.Connected c => (c.Socket, c.Attempts ?? [], (PythonError?)null),
-            Tcp.CommandFailed f => (null, f.Attempts ?? [], f.Cause),
-            _ => (null, (IReadOnlyList<Tcp.ConnectAttempt>)[], new PythonError("OSError", null, $"unexpected reply {reply}")),
+            SockStream.Connected c => (c.Socket, c.Attempts ?? [], (PythonError?)null),
+            SockStream.CommandFailed f => (null, f.Attempts ?? [], f.Cause),
+            _ => (null, (IReadOnlyList<SockStream.ConnectAttempt>)[], new PythonError("OSError", null, $"unexpected reply {reply}")),
         };
         Console.WriteLine(json ? ToJson(host, port, socket, attempts, error) : ToText(socket, attempts, error));
         return error is null ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static string ToText(SocketInfo? socket, IReadOnlyList<Tcp.ConnectAttempt> attempts, PythonError? error)
+    private static string ToText(SocketInfo? socket, IReadOnlyList<SockStream.ConnectAttempt> attempts, PythonError? error)
     {
         var text = new StringBuilder();
         if (socket is not null)
@@ -80,7 +80,7 @@ internal static class ConnectCommand
         return text.ToString().TrimEnd();
     }
 
-    private static string ToJson(string host, int port, SocketInfo? socket, IReadOnlyList<Tcp.ConnectAttempt> attempts, PythonError? error)
+    private static string ToJson(string host, int port, SocketInfo? socket, IReadOnlyList<SockStream.ConnectAttempt> attempts, PythonError? error)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))

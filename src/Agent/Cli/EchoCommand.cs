@@ -55,9 +55,9 @@ internal static class EchoCommand
         {
             return $"--timeout must be above 0 and at most 86400 seconds, got {seconds}";
         }
-        if (target.Kind == EndpointKind.Udp && length > (target.Host.Contains(':', StringComparison.Ordinal) ? Udp.MaxIPv6Payload : Udp.MaxIPv4Payload))
+        if (target.Kind == EndpointKind.Udp && length > (target.Host.Contains(':', StringComparison.Ordinal) ? SockDgram.MaxIPv6Payload : SockDgram.MaxIPv4Payload))
         {
-            return $"payload too large for one UDP datagram: {length} bytes (at most {(target.Host.Contains(':', StringComparison.Ordinal) ? Udp.MaxIPv6Payload : Udp.MaxIPv4Payload)})";
+            return $"payload too large for one UDP datagram: {length} bytes (at most {(target.Host.Contains(':', StringComparison.Ordinal) ? SockDgram.MaxIPv6Payload : SockDgram.MaxIPv4Payload)})";
         }
         if (target.IsUnix && (target.Path.Length == 0 || (!target.IsAbstract && UnixNode.CheckDirectory(target.Path) is not null)))
         {

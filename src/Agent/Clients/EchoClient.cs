@@ -40,20 +40,20 @@ internal sealed class EchoClient : ReceiveActor, IWithTimers
         _onSending = onSending;
         _onChunk = onChunk;
         _done = done;
-        Receive<Tcp.Connected>(OnTcpConnected);
-        Receive<Tcp.Received>(r => OnData(r.Data.ToArray()));
-        Receive<Tcp.Closed>(_ => Complete(null));
-        Receive<Tcp.PeerClosed>(_ => Complete(_received < _message.Length ? new PythonError("ConnectionResetError", null, "peer closed before echoing everything") : null));
-        Receive<Tcp.ErrorClosed>(e => Complete(e.Cause));
-        Receive<Tcp.CommandFailed>(f => Complete(f.Cause));
-        Receive<Udp.Connected>(OnUdpConnected);
-        Receive<Udp.Received>(r =>
+        Receive<SockStream.Connected>(OnTcpConnected);
+        Receive<SockStream.Received>(r => OnData(r.Data.ToArray()));
+        Receive<SockStream.Closed>(_ => Complete(null));
+        Receive<SockStream.PeerClosed>(_ => Complete(_received < _message.Length ? new PythonError("ConnectionResetError", null, "peer closed before echoing everything") : null));
+        Receive<SockStream.ErrorClosed>(e => Complete(e.Cause));
+        Receive<SockStream.CommandFailed>(f => Complete(f.Cause));
+        Receive<SockDgram.Connected>(OnUdpConnected);
+        Receive<SockDgram.Received>(r =>
         {
             OnData(r.Data.ToArray());
             Complete(null);
         });
-        Receive<Udp.ErrorReceived>(e => Complete(e.Cause));
-        Receive<Udp.CommandFailed>(f => Complete(f.Cause));
+        Receive<SockDgram.ErrorReceived>(e => Complete(e.Cause));
+        Receive<SockDgram.CommandFailed>(f => Complete(f.Cause));
         Receive<TimedOut>(_ => Complete(OsErrors.TimedOut));
     }
 
@@ -75,42 +75,42 @@ internal sealed class EchoClient : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("timeout", new TimedOut(), _timeout);
         if (_endpoint.IsStream)
         {
-            _io.Tell(new Tcp.Connect(_endpoint, Options: new SocketOptions(ReadChunkSize: _chunk), Timeout: _timeout), Self);
+            _io.Tell(new SockStream.Connect(_endpoint, Options: new SocketOptions(ReadChunkSize: _chunk), Timeout: _timeout), Self);
         }
         else
         {
-            _io.Tell(new Udp.Connect(_endpoint, Options: new SocketOptions(ReadChunkSize: Math.Max(_chunk, 65_536))), Self);
+            _io.Tell(new SockDgram.Connect(_endpoint, Options: new SocketOptions(ReadChunkSize: Math.Max(_chunk, 65_536))), Self);
         }
     }
 
     /// <inheritdoc />
     protected override void PostStop()
     {
-        _connection?.Tell(_endpoint.IsStream ? Tcp.Abort.Instance : Udp.Unbind.Instance, ActorRefs.NoSender);
+        _connection?.Tell(_endpoint.IsStream ? SockStream.Abort.Instance : SockDgram.Unbind.Instance, ActorRefs.NoSender);
         _done.TrySetResult(new EchoOutcome(_socket, _chunks, _rtt, OsErrors.TimedOut));
     }
 
-    private void OnTcpConnected(Tcp.Connected connected)
+    private void OnTcpConnected(SockStream.Connected connected)
     {
         _socket = connected.Socket;
         _connection = Sender;
-        Sender.Tell(Tcp.Register.Instance, Self);
+        Sender.Tell(SockStream.Register.Instance, Self);
         _onSending();
         _clock.Start();
-        Sender.Tell(new Tcp.Write(_message), Self);
+        Sender.Tell(new SockStream.Write(_message), Self);
         if (_message.Length == 0)
         {
-            Sender.Tell(Tcp.Close.Instance, Self);
+            Sender.Tell(SockStream.Close.Instance, Self);
         }
     }
 
-    private void OnUdpConnected(Udp.Connected connected)
+    private void OnUdpConnected(SockDgram.Connected connected)
     {
         _socket = connected.Socket;
         _connection = Sender;
         _onSending();
         _clock.Start();
-        Sender.Tell(new Udp.Send(_message), Self);
+        Sender.Tell(new SockDgram.Send(_message), Self);
     }
 
     private void OnData(byte[] data)
@@ -124,7 +124,7 @@ internal sealed class EchoClient : ReceiveActor, IWithTimers
         _onChunk(data);
         if (_endpoint.IsStream && _received >= _message.Length)
         {
-            _connection?.Tell(Tcp.Close.Instance, Self);
+            _connection?.Tell(SockStream.Close.Instance, Self);
         }
     }
 

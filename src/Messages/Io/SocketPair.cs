@@ -2,8 +2,8 @@ namespace Agent.Messages.Io;
 
 /// <summary>
 /// Sent to the IO manager: Python's <c>socket.socketpair()</c> as two connection actors, each
-/// speaking the <see cref="Tcp"/> connection protocol (for <c>SOCK_DGRAM</c> each
-/// <see cref="Tcp.Received"/> is one datagram). Replies: the local-only event carrying both actor
+/// speaking the <see cref="SockStream"/> connection protocol (for <c>SOCK_DGRAM</c> each
+/// <see cref="SockStream.Received"/> is one datagram). Replies: the local-only event carrying both actor
 /// references (see the Actors project), or <see cref="SocketPairFailed"/>.
 /// </summary>
 /// <param name="Datagram">SOCK_DGRAM instead of SOCK_STREAM.</param>

@@ -95,10 +95,10 @@ public sealed class EchoServiceTests : IoTestBase
         const int FailedBinds = 3;
         for (var attempt = 0; attempt < FailedBinds; attempt++)
         {
-            io.Forward(Io, await io.ExpectMsgAsync<Tcp.Bind>(timeout: TimeSpan.FromSeconds(15)));
+            io.Forward(Io, await io.ExpectMsgAsync<SockStream.Bind>(timeout: TimeSpan.FromSeconds(15)));
         }
         // Another bind proves the last forwarded one failed too: the service was restarted after each failure.
-        var next = await io.ExpectMsgAsync<Tcp.Bind>(timeout: TimeSpan.FromSeconds(15));
+        var next = await io.ExpectMsgAsync<SockStream.Bind>(timeout: TimeSpan.FromSeconds(15));
         Assert.Equal(FailedBinds, (await supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, TestKitSettings.Dilated(TimeSpan.FromSeconds(5)))).Count);
         Assert.False(observer.HasMessages);
         taken.Dispose();
@@ -123,7 +123,7 @@ public sealed class EchoServiceTests : IoTestBase
         {
             // One echo each: every connection now has its connection actor under the service's listener.
             await Task.WhenAll(others.Append(rude).Select(s => EchoOnceAsync(s, "hello"u8.ToArray())));
-            var listener = ChildrenOf(Io).Single(c => ((LocalActorRef)c).Cell.Props.ActorType == typeof(Agent.Actors.Io.TcpListener));
+            var listener = ChildrenOf(Io).Single(c => ((LocalActorRef)c).Cell.Props.ActorType == typeof(Agent.Actors.Io.StreamListener));
             var connections = ChildrenOf(listener).ToList();
             Assert.Equal(others.Count + 1, connections.Count);
             connections.ForEach(c => watcher.Watch(c));
@@ -151,14 +151,14 @@ public sealed class EchoServiceTests : IoTestBase
         using var victim = await ConnectRawAsync(local);
         using var survivor = await ConnectRawAsync(local);
         // Connection actors announce themselves concurrently: tell them apart by the client's port.
-        var firstConnected = await server.ExpectMsgAsync<Tcp.Connected>();
+        var firstConnected = await server.ExpectMsgAsync<SockStream.Connected>();
         var firstConn = server.LastSender;
-        await server.ExpectMsgAsync<Tcp.Connected>();
+        await server.ExpectMsgAsync<SockStream.Connected>();
         var secondConn = server.LastSender;
         var victimPort = ((IPEndPoint)victim.LocalEndPoint!).Port;
         var (victimConn, survivorConn) = firstConnected.RemoteAddress.Port == victimPort ? (firstConn, secondConn) : (secondConn, firstConn);
-        victimConn.Tell(Tcp.Register.Instance, await parent.Ask<IActorRef>("throwing", TimeSpan.FromSeconds(5)));
-        survivorConn.Tell(Tcp.Register.Instance, await parent.Ask<IActorRef>("echo", TimeSpan.FromSeconds(5)));
+        victimConn.Tell(SockStream.Register.Instance, await parent.Ask<IActorRef>("throwing", TimeSpan.FromSeconds(5)));
+        survivorConn.Tell(SockStream.Register.Instance, await parent.Ask<IActorRef>("echo", TimeSpan.FromSeconds(5)));
         await victim.SendAsync("boom"u8.ToArray());
         Assert.Equal(0, await victim.ReceiveAsync(new byte[16]));
         Assert.Equal("fine"u8.ToArray(), await EchoOnceAsync(survivor, "fine"u8.ToArray()));
@@ -178,11 +178,11 @@ public sealed class EchoServiceTests : IoTestBase
 
     private sealed class ThrowingHandler : ReceiveActor
     {
-        public ThrowingHandler() => Receive<Tcp.Received>(_ => throw new InvalidOperationException("handler bug"));
+        public ThrowingHandler() => Receive<SockStream.Received>(_ => throw new InvalidOperationException("handler bug"));
     }
 
     private sealed class EchoingHandler : ReceiveActor
     {
-        public EchoingHandler() => Receive<Tcp.Received>(r => Sender.Tell(new Tcp.Write(r.Data), Self));
+        public EchoingHandler() => Receive<SockStream.Received>(r => Sender.Tell(new SockStream.Write(r.Data), Self));
     }
 }

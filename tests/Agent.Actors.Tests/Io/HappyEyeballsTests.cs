@@ -61,18 +61,18 @@ public sealed class HappyEyeballsTests : IoTestBase
         var io = System.ActorOf(IoManager.Props(resolver: new FixedResolver(IPAddress.IPv6Loopback, IPAddress.Loopback)));
         var client = TestProbe.Create(System);
         // The v4 attempt must wait for the ::1 refusal, not for the attempt delay.
-        io.Tell(new Tcp.CreateConnection("localhost", port,
+        io.Tell(new SockStream.CreateConnection("localhost", port,
             Timeout: TestKitSettings.Dilated(TimeSpan.FromSeconds(5)), AttemptDelay: TestKitSettings.Dilated(TimeSpan.FromSeconds(10))), client.Ref);
-        var connected = await client.ExpectMsgAsync<Tcp.Connected>();
+        var connected = await client.ExpectMsgAsync<SockStream.Connected>();
         var connection = client.LastSender;
         Assert.Equal("AF_INET", connected.Socket.Family);
         Assert.Equal($"tcp:127.0.0.1:{port}", connected.RemoteAddress.ToString());
         Assert.Equal(2, connected.Attempts!.Count);
         Assert.Equal("ConnectionRefusedError: [Errno 111] Connection refused", connected.Attempts[0].Outcome);
         Assert.Equal("connected", connected.Attempts[1].Outcome);
-        connection.Tell(Tcp.Register.Instance, client.Ref);
-        connection.Tell(Tcp.Close.Instance, client.Ref);
-        await client.ExpectMsgAsync<Tcp.Closed>();
+        connection.Tell(SockStream.Register.Instance, client.Ref);
+        connection.Tell(SockStream.Close.Instance, client.Ref);
+        await client.ExpectMsgAsync<SockStream.Closed>();
     }
 
     [Fact]
@@ -83,9 +83,9 @@ public sealed class HappyEyeballsTests : IoTestBase
         var port = ((IPEndPoint)holder.LocalEndPoint!).Port;
         var io = System.ActorOf(IoManager.Props(resolver: new FixedResolver(IPAddress.Loopback)));
         var client = TestProbe.Create(System);
-        var command = new Tcp.CreateConnection("localhost", port);
+        var command = new SockStream.CreateConnection("localhost", port);
         io.Tell(command, client.Ref);
-        var failed = await client.ExpectMsgAsync<Tcp.CommandFailed>();
+        var failed = await client.ExpectMsgAsync<SockStream.CommandFailed>();
         Assert.Equal(command, failed.Cmd);
         Assert.Equal("ConnectionRefusedError: [Errno 111] Connection refused", failed.Cause.ToString());
         Assert.Single(failed.Attempts!);
@@ -102,9 +102,9 @@ public sealed class HappyEyeballsTests : IoTestBase
         var io = System.ActorOf(IoManager.Props(resolver: new ResolverActorAddressResolver(resolver)));
         var client = TestProbe.Create(System);
         // Each attempt before 127.0.0.1 must end in its refusal, not be overtaken after the attempt delay.
-        io.Tell(new Tcp.CreateConnection("localhost", port,
+        io.Tell(new SockStream.CreateConnection("localhost", port,
             Timeout: TestKitSettings.Dilated(TimeSpan.FromSeconds(10)), AttemptDelay: TestKitSettings.Dilated(TimeSpan.FromSeconds(10))), client.Ref);
-        var connected = await client.ExpectMsgAsync<Tcp.Connected>(timeout: TimeSpan.FromSeconds(15));
+        var connected = await client.ExpectMsgAsync<SockStream.Connected>(timeout: TimeSpan.FromSeconds(15));
         Assert.Equal($"tcp:127.0.0.1:{port}", connected.RemoteAddress.ToString());
         // Whatever getaddrinfo listed before 127.0.0.1 (::1 on most hosts) was tried and refused, never skipped.
         Assert.Equal("connected", connected.Attempts![^1].Outcome);

@@ -26,28 +26,28 @@ public abstract class IoTestBase : IAsyncLifetime
     public async Task DisposeAsync() => await System.Terminate();
 
     /// <summary>Connects a registered client to <paramref name="remote"/>.</summary>
-    protected async Task<(TestProbe Client, IActorRef Connection, Tcp.Connected Connected)> ConnectAsync(Endpoint remote)
+    protected async Task<(TestProbe Client, IActorRef Connection, SockStream.Connected Connected)> ConnectAsync(Endpoint remote)
     {
         var client = TestProbe.Create(System);
-        Io.Tell(new Tcp.Connect(remote), client.Ref);
-        var connected = await client.ExpectMsgAsync<Tcp.Connected>();
+        Io.Tell(new SockStream.Connect(remote), client.Ref);
+        var connected = await client.ExpectMsgAsync<SockStream.Connected>();
         var connection = client.LastSender;
-        connection.Tell(Tcp.Register.Instance, client.Ref);
+        connection.Tell(SockStream.Register.Instance, client.Ref);
         return (client, connection, connected);
     }
 
     /// <summary>
     /// Connects a new client probe to a listener whose handler is <paramref name="server"/> and
-    /// waits for both sides' <see cref="Tcp.Connected"/>; neither side is registered yet.
+    /// waits for both sides' <see cref="SockStream.Connected"/>; neither side is registered yet.
     /// </summary>
-    protected async Task<(TestProbe Client, IActorRef ClientConnection, Tcp.Connected ClientConnected, IActorRef ServerConnection, Tcp.Connected ServerConnected)>
+    protected async Task<(TestProbe Client, IActorRef ClientConnection, SockStream.Connected ClientConnected, IActorRef ServerConnection, SockStream.Connected ServerConnected)>
         ConnectPairAsync(TestProbe server, Endpoint local)
     {
         var client = TestProbe.Create(System);
-        Io.Tell(new Tcp.Connect(local), client.Ref);
-        var clientConnected = await client.ExpectMsgAsync<Tcp.Connected>();
+        Io.Tell(new SockStream.Connect(local), client.Ref);
+        var clientConnected = await client.ExpectMsgAsync<SockStream.Connected>();
         var clientConnection = client.LastSender;
-        var serverConnected = await server.ExpectMsgAsync<Tcp.Connected>();
+        var serverConnected = await server.ExpectMsgAsync<SockStream.Connected>();
         return (client, clientConnection, clientConnected, server.LastSender, serverConnected);
     }
 
@@ -55,8 +55,8 @@ public abstract class IoTestBase : IAsyncLifetime
     protected async Task<(TestProbe Handler, IActorRef Listener, Endpoint Local)> BindAsync(Endpoint? endpoint = null, SocketOptions? options = null)
     {
         var handler = TestProbe.Create(System);
-        Io.Tell(new Tcp.Bind(endpoint ?? Endpoint.Parse("tcp:127.0.0.1:0"), Options: options), handler.Ref);
-        var bound = await handler.ExpectMsgAsync<Tcp.Bound>();
+        Io.Tell(new SockStream.Bind(endpoint ?? Endpoint.Parse("tcp:127.0.0.1:0"), Options: options), handler.Ref);
+        var bound = await handler.ExpectMsgAsync<SockStream.Bound>();
         var listener = handler.LastSender;
         return (handler, listener, bound.LocalAddress);
     }

@@ -107,11 +107,11 @@ public sealed class SocketFactoryTests
     [Fact]
     public void DatagramLimits_OverFamilyMaximum_IsMessageTooLong()
     {
-        Assert.Null(DatagramLimits.Check(AddressFamily.InterNetwork, 0, Udp.MaxIPv4Payload));
-        var error = DatagramLimits.Check(AddressFamily.InterNetwork, 0, Udp.MaxIPv4Payload + 1);
+        Assert.Null(DatagramLimits.Check(AddressFamily.InterNetwork, 0, SockDgram.MaxIPv4Payload));
+        var error = DatagramLimits.Check(AddressFamily.InterNetwork, 0, SockDgram.MaxIPv4Payload + 1);
         Assert.Equal("OSError: [Errno 90] Message too long (65508 bytes; at most 65507 for AF_INET)", error?.ToString());
-        Assert.Null(DatagramLimits.Check(AddressFamily.InterNetworkV6, 0, Udp.MaxIPv6Payload));
-        Assert.NotNull(DatagramLimits.Check(AddressFamily.InterNetworkV6, 0, Udp.MaxIPv6Payload + 1));
+        Assert.Null(DatagramLimits.Check(AddressFamily.InterNetworkV6, 0, SockDgram.MaxIPv6Payload));
+        Assert.NotNull(DatagramLimits.Check(AddressFamily.InterNetworkV6, 0, SockDgram.MaxIPv6Payload + 1));
     }
 
     [Fact]
@@ -121,8 +121,8 @@ public sealed class SocketFactoryTests
         using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         receiver.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        Assert.Equal(Udp.MaxIPv4Payload, sender.SendTo(new byte[Udp.MaxIPv4Payload], receiver.LocalEndPoint!));
-        var e = Assert.Throws<SocketException>(() => sender.SendTo(new byte[Udp.MaxIPv4Payload + 1], receiver.LocalEndPoint!));
+        Assert.Equal(SockDgram.MaxIPv4Payload, sender.SendTo(new byte[SockDgram.MaxIPv4Payload], receiver.LocalEndPoint!));
+        var e = Assert.Throws<SocketException>(() => sender.SendTo(new byte[SockDgram.MaxIPv4Payload + 1], receiver.LocalEndPoint!));
         Assert.Equal(OsErrors.EMSGSIZE, e.NativeErrorCode);
     }
 }

@@ -22,23 +22,23 @@ public sealed class SocketPairTests : IoTestBase
         // The seed's parent/child, as two actors: the child answers ping with pong.
         var parent = TestProbe.Create(System);
         var child = System.ActorOf(Props.FromFactory(() => new Child()));
-        opened.First.Tell(Tcp.Register.Instance, parent.Ref);
-        opened.Second.Tell(Tcp.Register.Instance, child);
-        opened.First.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("ping")), parent.Ref);
-        var response = await parent.ExpectMsgAsync<Tcp.Received>();
+        opened.First.Tell(SockStream.Register.Instance, parent.Ref);
+        opened.Second.Tell(SockStream.Register.Instance, child);
+        opened.First.Tell(new SockStream.Write(Encoding.ASCII.GetBytes("ping")), parent.Ref);
+        var response = await parent.ExpectMsgAsync<SockStream.Received>();
         Assert.Equal("pong", Encoding.ASCII.GetString(response.Data.Span));
 
-        opened.First.Tell(Tcp.Close.Instance, parent.Ref);
-        await parent.ExpectMsgAsync<Tcp.Closed>();
+        opened.First.Tell(SockStream.Close.Instance, parent.Ref);
+        await parent.ExpectMsgAsync<SockStream.Closed>();
     }
 
     private sealed class Child : ReceiveActor
     {
-        public Child() => Receive<Tcp.Received>(r =>
+        public Child() => Receive<SockStream.Received>(r =>
         {
             if (Encoding.ASCII.GetString(r.Data.Span) == "ping")
             {
-                Sender.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("pong")), Self);
+                Sender.Tell(new SockStream.Write(Encoding.ASCII.GetBytes("pong")), Self);
             }
         });
     }

@@ -25,10 +25,10 @@ public sealed class TcpActorTests : IoTestBase
     {
         var (_, _, local) = await BindAsync();
         var second = TestProbe.Create(System);
-        Io.Tell(new Tcp.Bind(local), second.Ref);
-        var failed = await second.ExpectMsgAsync<Tcp.CommandFailed>();
+        Io.Tell(new SockStream.Bind(local), second.Ref);
+        var failed = await second.ExpectMsgAsync<SockStream.CommandFailed>();
         Assert.Equal("OSError: [Errno 98] Address already in use", failed.Cause.ToString());
-        Assert.IsType<Tcp.Bind>(failed.Cmd);
+        Assert.IsType<SockStream.Bind>(failed.Cmd);
     }
 
     [Fact]
@@ -37,9 +37,9 @@ public sealed class TcpActorTests : IoTestBase
         using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var client = TestProbe.Create(System);
-        var connect = new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, holder.LocalEndPoint));
+        var connect = new SockStream.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, holder.LocalEndPoint));
         Io.Tell(connect, client.Ref);
-        var failed = await client.ExpectMsgAsync<Tcp.CommandFailed>();
+        var failed = await client.ExpectMsgAsync<SockStream.CommandFailed>();
         Assert.Equal(connect, failed.Cmd);
         Assert.Equal("ConnectionRefusedError: [Errno 111] Connection refused", failed.Cause.ToString());
     }
@@ -49,11 +49,11 @@ public sealed class TcpActorTests : IoTestBase
     {
         var (server, _, local) = await BindAsync();
         var client = TestProbe.Create(System);
-        Io.Tell(new Tcp.Connect(Endpoint.Tcp("localhost", local.Port), Local: Endpoint.Tcp("localhost", 0)), client.Ref);
-        var connected = await client.ExpectMsgAsync<Tcp.Connected>();
+        Io.Tell(new SockStream.Connect(Endpoint.Tcp("localhost", local.Port), Local: Endpoint.Tcp("localhost", 0)), client.Ref);
+        var connected = await client.ExpectMsgAsync<SockStream.Connected>();
         Assert.Equal(local, connected.Socket.Peer);
         Assert.StartsWith("tcp:127.0.0.1:", connected.Socket.Local.ToString(), StringComparison.Ordinal);
-        await server.ExpectMsgAsync<Tcp.Connected>();
+        await server.ExpectMsgAsync<SockStream.Connected>();
         var resolver = await System.ActorSelection(Io.Path + "/resolver").ResolveOne();
         Assert.Equal("resolver", resolver.Path.Name);
     }
@@ -62,14 +62,14 @@ public sealed class TcpActorTests : IoTestBase
     public async Task Connect_UnknownHostName_FailsWithTheGaierrorPythonRaises()
     {
         const string Host = "no-such-host.invalid";
-        var connect = new Tcp.Connect(Endpoint.Tcp(Host, 9));
-        async Task<(string Python, Tcp.CommandFailed Failed)> BothAsync()
+        var connect = new SockStream.Connect(Endpoint.Tcp(Host, 9));
+        async Task<(string Python, SockStream.CommandFailed Failed)> BothAsync()
         {
             var python = await Resolution.ProcessRunner.RunAsync("python3", ["-c",
                 $"import socket\ntry:\n socket.socket().connect(('{Host}', 9))\nexcept socket.gaierror as e:\n print(f'gaierror: [Errno {{e.errno}}] {{e.strerror}}')"]);
             var client = TestProbe.Create(System);
             Io.Tell(connect, client.Ref);
-            return (python.TrimEnd('\n'), await client.ExpectMsgAsync<Tcp.CommandFailed>(timeout: TestBed.Dilated(15)));
+            return (python.TrimEnd('\n'), await client.ExpectMsgAsync<SockStream.CommandFailed>(timeout: TestBed.Dilated(15)));
         }
         var (python, failed) = await BothAsync();
         // The name reaches the machine's real nameserver, which can fail transiently (EAI_AGAIN) for one side only:
@@ -89,17 +89,17 @@ public sealed class TcpActorTests : IoTestBase
         var (client, clientConn, clientConnected, serverConn, serverConnected) = await ConnectPairAsync(server, local);
         Assert.Equal(clientConnected.LocalAddress, serverConnected.RemoteAddress);
         Assert.Equal(("AF_INET", "SOCK_STREAM", 6), (clientConnected.Socket.Family, clientConnected.Socket.Type, clientConnected.Socket.Proto));
-        clientConn.Tell(Tcp.Register.Instance, client.Ref);
-        serverConn.Tell(Tcp.Register.Instance, server.Ref);
+        clientConn.Tell(SockStream.Register.Instance, client.Ref);
+        serverConn.Tell(SockStream.Register.Instance, server.Ref);
 
-        clientConn.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("ping"), Ack: 1), client.Ref);
-        Assert.Equal(1, (await client.ExpectMsgAsync<Tcp.WriteAck>()).Ack);
-        var received = await server.ExpectMsgAsync<Tcp.Received>();
+        clientConn.Tell(new SockStream.Write(Encoding.ASCII.GetBytes("ping"), Ack: 1), client.Ref);
+        Assert.Equal(1, (await client.ExpectMsgAsync<SockStream.WriteAck>()).Ack);
+        var received = await server.ExpectMsgAsync<SockStream.Received>();
         Assert.Equal("ping", Encoding.ASCII.GetString(received.Data.Span));
 
-        clientConn.Tell(Tcp.Close.Instance, client.Ref);
-        await client.ExpectMsgAsync<Tcp.Closed>();
-        await server.ExpectMsgAsync<Tcp.PeerClosed>();
+        clientConn.Tell(SockStream.Close.Instance, client.Ref);
+        await client.ExpectMsgAsync<SockStream.Closed>();
+        await server.ExpectMsgAsync<SockStream.PeerClosed>();
         await ExpectStoppedWithNothingMoreAsync(client, clientConn);
         await ExpectStoppedWithNothingMoreAsync(server, serverConn);
     }
@@ -109,17 +109,17 @@ public sealed class TcpActorTests : IoTestBase
     {
         var (server, _, local) = await BindAsync();
         var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
-        clientConn.Tell(Tcp.Register.Instance, client.Ref);
-        serverConn.Tell(new Tcp.Register(KeepOpenOnPeerClosed: true), server.Ref);
+        clientConn.Tell(SockStream.Register.Instance, client.Ref);
+        serverConn.Tell(new SockStream.Register(KeepOpenOnPeerClosed: true), server.Ref);
 
-        clientConn.Tell(Tcp.ConfirmedClose.Instance, client.Ref);
-        await server.ExpectMsgAsync<Tcp.PeerShutdown>();
-        serverConn.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("late reply")), server.Ref);
-        serverConn.Tell(Tcp.Close.Instance, server.Ref);
-        var received = await client.ExpectMsgAsync<Tcp.Received>();
+        clientConn.Tell(SockStream.ConfirmedClose.Instance, client.Ref);
+        await server.ExpectMsgAsync<SockStream.PeerShutdown>();
+        serverConn.Tell(new SockStream.Write(Encoding.ASCII.GetBytes("late reply")), server.Ref);
+        serverConn.Tell(SockStream.Close.Instance, server.Ref);
+        var received = await client.ExpectMsgAsync<SockStream.Received>();
         Assert.Equal("late reply", Encoding.ASCII.GetString(received.Data.Span));
-        await client.ExpectMsgAsync<Tcp.ConfirmedClosed>();
-        await server.ExpectMsgAsync<Tcp.Closed>();
+        await client.ExpectMsgAsync<SockStream.ConfirmedClosed>();
+        await server.ExpectMsgAsync<SockStream.Closed>();
         await ExpectStoppedWithNothingMoreAsync(client, clientConn);
         await ExpectStoppedWithNothingMoreAsync(server, serverConn);
     }
@@ -129,11 +129,11 @@ public sealed class TcpActorTests : IoTestBase
     {
         var (server, _, local) = await BindAsync();
         var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
-        clientConn.Tell(Tcp.Register.Instance, client.Ref);
-        serverConn.Tell(Tcp.Register.Instance, server.Ref);
-        clientConn.Tell(Tcp.Abort.Instance, client.Ref);
-        await client.ExpectMsgAsync<Tcp.Aborted>();
-        var closed = await server.ExpectMsgAsync<Tcp.ErrorClosed>();
+        clientConn.Tell(SockStream.Register.Instance, client.Ref);
+        serverConn.Tell(SockStream.Register.Instance, server.Ref);
+        clientConn.Tell(SockStream.Abort.Instance, client.Ref);
+        await client.ExpectMsgAsync<SockStream.Aborted>();
+        var closed = await server.ExpectMsgAsync<SockStream.ErrorClosed>();
         Assert.Equal("ConnectionResetError: [Errno 104] Connection reset by peer", closed.Cause.ToString());
     }
 
@@ -144,17 +144,17 @@ public sealed class TcpActorTests : IoTestBase
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
         var client = TestProbe.Create(System);
-        Io.Tell(new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint),
+        Io.Tell(new SockStream.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint),
             Options: new SocketOptions(SendBufferSize: 4096)), client.Ref);
-        await client.ExpectMsgAsync<Tcp.Connected>();
+        await client.ExpectMsgAsync<SockStream.Connected>();
         var conn = client.LastSender;
-        conn.Tell(Tcp.Register.Instance, client.Ref);
+        conn.Tell(SockStream.Register.Instance, client.Ref);
         // Nobody reads yet: the kernel takes a little, the rest queues and later leaves in gathered, partial sends.
         const int count = 200;
         const int size = 8 * 1024;
         for (var i = 0; i < count; i++)
         {
-            conn.Tell(new Tcp.Write(Enumerable.Repeat((byte)i, size).ToArray(), Ack: i), client.Ref);
+            conn.Tell(new SockStream.Write(Enumerable.Repeat((byte)i, size).ToArray(), Ack: i), client.Ref);
         }
         using var peer = await listener.AcceptAsync();
         var received = new byte[count * size];
@@ -168,7 +168,7 @@ public sealed class TcpActorTests : IoTestBase
         for (var i = 0; i < count; i++)
         {
             Assert.True(received.AsSpan(i * size, size).IndexOfAnyExcept((byte)i) < 0, $"write {i} arrived out of order or damaged");
-            var ack = await client.ExpectMsgAsync<Tcp.WriteAck>();
+            var ack = await client.ExpectMsgAsync<SockStream.WriteAck>();
             Assert.Equal((long)i, ack.Ack);
         }
     }
@@ -184,18 +184,18 @@ public sealed class TcpActorTests : IoTestBase
             peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             peer.Listen();
             var client = TestProbe.Create(system);
-            io.Tell(new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, peer.LocalEndPoint),
+            io.Tell(new SockStream.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, peer.LocalEndPoint),
                 Options: new SocketOptions(SendBufferSize: 4096)), client.Ref);
-            await client.ExpectMsgAsync<Tcp.Connected>();
+            await client.ExpectMsgAsync<SockStream.Connected>();
             var conn = client.LastSender;
-            conn.Tell(Tcp.Register.Instance, client.Ref);
+            conn.Tell(SockStream.Register.Instance, client.Ref);
             // The peer never reads: the kernel buffers fill, then the queue, then writes fail visibly.
             var chunk = new byte[16 * 1024];
             for (var i = 0; i < 400; i++)
             {
-                conn.Tell(new Tcp.Write(chunk), client.Ref);
+                conn.Tell(new SockStream.Write(chunk), client.Ref);
             }
-            var failed = (Tcp.CommandFailed)await client.FishForMessageAsync(m => m is Tcp.CommandFailed, TimeSpan.FromSeconds(10));
+            var failed = (SockStream.CommandFailed)await client.FishForMessageAsync(m => m is SockStream.CommandFailed, TimeSpan.FromSeconds(10));
             Assert.Equal("BlockingIOError", failed.Cause.Kind);
             Assert.Contains("write queue full", failed.Cause.Strerror, StringComparison.Ordinal);
         }
@@ -211,30 +211,30 @@ public sealed class TcpActorTests : IoTestBase
         var (server, _, local) = await BindAsync();
         var first = TestProbe.Create(System);
         var second = TestProbe.Create(System);
-        Io.Tell(new Tcp.Connect(local), first.Ref);
-        Io.Tell(new Tcp.Connect(local), second.Ref);
-        var firstConnected = await first.ExpectMsgAsync<Tcp.Connected>();
+        Io.Tell(new SockStream.Connect(local), first.Ref);
+        Io.Tell(new SockStream.Connect(local), second.Ref);
+        var firstConnected = await first.ExpectMsgAsync<SockStream.Connected>();
         var firstConn = first.LastSender;
-        await second.ExpectMsgAsync<Tcp.Connected>();
+        await second.ExpectMsgAsync<SockStream.Connected>();
         var secondConn = second.LastSender;
-        firstConn.Tell(Tcp.Register.Instance, first.Ref);
-        secondConn.Tell(Tcp.Register.Instance, second.Ref);
-        var oneConnected = await server.ExpectMsgAsync<Tcp.Connected>();
+        firstConn.Tell(SockStream.Register.Instance, first.Ref);
+        secondConn.Tell(SockStream.Register.Instance, second.Ref);
+        var oneConnected = await server.ExpectMsgAsync<SockStream.Connected>();
         var one = server.LastSender;
-        await server.ExpectMsgAsync<Tcp.Connected>();
+        await server.ExpectMsgAsync<SockStream.Connected>();
         var other = server.LastSender;
         // Server-side connections announce themselves concurrently: tell them apart by the client's port.
         var (firstServerConn, secondServerConn) = oneConnected.RemoteAddress.Port == firstConnected.LocalAddress.Port ? (one, other) : (other, one);
         var firstHandler = TestProbe.Create(System);
         var secondHandler = TestProbe.Create(System);
-        firstServerConn.Tell(Tcp.Register.Instance, firstHandler.Ref);
-        secondServerConn.Tell(Tcp.Register.Instance, secondHandler.Ref);
+        firstServerConn.Tell(SockStream.Register.Instance, firstHandler.Ref);
+        secondServerConn.Tell(SockStream.Register.Instance, secondHandler.Ref);
 
         // Kill the handler of the first client's server-side connection: that client sees its peer close, the second does not.
         System.Stop(firstHandler.Ref);
-        await first.ExpectMsgAsync<Tcp.PeerClosed>();
-        secondConn.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("still here")), second.Ref);
-        var received = await secondHandler.ExpectMsgAsync<Tcp.Received>();
+        await first.ExpectMsgAsync<SockStream.PeerClosed>();
+        secondConn.Tell(new SockStream.Write(Encoding.ASCII.GetBytes("still here")), second.Ref);
+        var received = await secondHandler.ExpectMsgAsync<SockStream.Received>();
         Assert.Equal("still here", Encoding.ASCII.GetString(received.Data.Span));
         Assert.False(second.HasMessages);
     }
@@ -250,9 +250,9 @@ public sealed class TcpActorTests : IoTestBase
         using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await filler.ConnectAsync(listener.LocalEndPoint!);
         var client = TestProbe.Create(System);
-        var connect = new Tcp.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint), Timeout: TimeSpan.FromMilliseconds(300));
+        var connect = new SockStream.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint), Timeout: TimeSpan.FromMilliseconds(300));
         Io.Tell(connect, client.Ref);
-        var failed = await client.ExpectMsgAsync<Tcp.CommandFailed>();
+        var failed = await client.ExpectMsgAsync<SockStream.CommandFailed>();
         Assert.Equal("TimeoutError: timed out", failed.Cause.ToString());
     }
 
@@ -261,11 +261,11 @@ public sealed class TcpActorTests : IoTestBase
     {
         var (server, _, local) = await BindAsync(options: new SocketOptions(IdleTimeout: TimeSpan.FromMilliseconds(200)));
         var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
-        clientConn.Tell(Tcp.Register.Instance, client.Ref);
-        serverConn.Tell(Tcp.Register.Instance, server.Ref);
-        var closed = await server.ExpectMsgAsync<Tcp.ErrorClosed>();
+        clientConn.Tell(SockStream.Register.Instance, client.Ref);
+        serverConn.Tell(SockStream.Register.Instance, server.Ref);
+        var closed = await server.ExpectMsgAsync<SockStream.ErrorClosed>();
         Assert.Equal("TimeoutError: timed out", closed.Cause.ToString());
-        await client.ExpectMsgAsync<Tcp.ConnectionClosed>();
+        await client.ExpectMsgAsync<SockStream.ConnectionClosed>();
     }
 
     [Theory]
@@ -276,33 +276,33 @@ public sealed class TcpActorTests : IoTestBase
     {
         var (server, _, local) = await BindAsync();
         var (client, conn, _, serverConn, _) = await ConnectPairAsync(server, local);
-        conn.Tell(Tcp.Register.Instance, client.Ref);
-        serverConn.Tell(new Tcp.Register(KeepOpenOnPeerClosed: kind == "confirmed"), server.Ref);
-        Tcp.Command closer = kind switch
+        conn.Tell(SockStream.Register.Instance, client.Ref);
+        serverConn.Tell(new SockStream.Register(KeepOpenOnPeerClosed: kind == "confirmed"), server.Ref);
+        SockStream.Command closer = kind switch
         {
-            "close" => Tcp.Close.Instance,
-            "confirmed" => Tcp.ConfirmedClose.Instance,
-            _ => Tcp.Abort.Instance,
+            "close" => SockStream.Close.Instance,
+            "confirmed" => SockStream.ConfirmedClose.Instance,
+            _ => SockStream.Abort.Instance,
         };
         conn.Tell(closer, client.Ref);
         conn.Tell(closer, client.Ref);
         switch (kind)
         {
             case "close":
-                await client.ExpectMsgAsync<Tcp.Closed>();
-                await server.ExpectMsgAsync<Tcp.PeerClosed>();
+                await client.ExpectMsgAsync<SockStream.Closed>();
+                await server.ExpectMsgAsync<SockStream.PeerClosed>();
                 break;
             case "confirmed":
                 // The duplicate is answered (EALREADY), not swallowed; the close event comes once, when the peer closes.
-                Assert.Equal(114, (await client.ExpectMsgAsync<Tcp.CommandFailed>()).Cause.Errno);
-                await server.ExpectMsgAsync<Tcp.PeerShutdown>();
-                serverConn.Tell(Tcp.Close.Instance, server.Ref);
-                await server.ExpectMsgAsync<Tcp.Closed>();
-                await client.ExpectMsgAsync<Tcp.ConfirmedClosed>();
+                Assert.Equal(114, (await client.ExpectMsgAsync<SockStream.CommandFailed>()).Cause.Errno);
+                await server.ExpectMsgAsync<SockStream.PeerShutdown>();
+                serverConn.Tell(SockStream.Close.Instance, server.Ref);
+                await server.ExpectMsgAsync<SockStream.Closed>();
+                await client.ExpectMsgAsync<SockStream.ConfirmedClosed>();
                 break;
             default:
-                await client.ExpectMsgAsync<Tcp.Aborted>();
-                await server.ExpectMsgAsync<Tcp.ErrorClosed>();
+                await client.ExpectMsgAsync<SockStream.Aborted>();
+                await server.ExpectMsgAsync<SockStream.ErrorClosed>();
                 break;
         }
         await ExpectStoppedWithNothingMoreAsync(client, conn);

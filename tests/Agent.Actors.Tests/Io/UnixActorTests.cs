@@ -22,14 +22,14 @@ public sealed class UnixActorTests : IoTestBase
 
         var (client, connection, connected) = await ConnectAsync(local);
         Assert.Equal(("AF_UNIX", "SOCK_STREAM", 0), (connected.Socket.Family, connected.Socket.Type, connected.Socket.Proto));
-        await server.ExpectMsgAsync<Tcp.Connected>();
+        await server.ExpectMsgAsync<SockStream.Connected>();
         var serverSide = server.LastSender;
-        serverSide.Tell(Tcp.Register.Instance, server.Ref);
-        connection.Tell(new Tcp.Write(Encoding.ASCII.GetBytes("over unix")), client.Ref);
-        Assert.Equal("over unix", Encoding.ASCII.GetString((await server.ExpectMsgAsync<Tcp.Received>()).Data.Span));
+        serverSide.Tell(SockStream.Register.Instance, server.Ref);
+        connection.Tell(new SockStream.Write(Encoding.ASCII.GetBytes("over unix")), client.Ref);
+        Assert.Equal("over unix", Encoding.ASCII.GetString((await server.ExpectMsgAsync<SockStream.Received>()).Data.Span));
 
-        listener.Tell(Tcp.Unbind.Instance, server.Ref);
-        await server.ExpectMsgAsync<Tcp.Unbound>();
+        listener.Tell(SockStream.Unbind.Instance, server.Ref);
+        await server.ExpectMsgAsync<SockStream.Unbound>();
         Assert.False(File.Exists(path));
     }
 
@@ -55,8 +55,8 @@ public sealed class UnixActorTests : IoTestBase
         var path = dir.File("precious");
         await File.WriteAllTextAsync(path, "do not delete");
         var handler = TestProbe.Create(System);
-        Io.Tell(new Tcp.Bind(Endpoint.Unix(path)), handler.Ref);
-        var failed = await handler.ExpectMsgAsync<Tcp.CommandFailed>();
+        Io.Tell(new SockStream.Bind(Endpoint.Unix(path)), handler.Ref);
+        var failed = await handler.ExpectMsgAsync<SockStream.CommandFailed>();
         Assert.Equal("FileExistsError", failed.Cause.Kind);
         Assert.Contains("is a regular file, not a socket", failed.Cause.Strerror, StringComparison.Ordinal);
         Assert.Equal("do not delete", await File.ReadAllTextAsync(path));
@@ -69,8 +69,8 @@ public sealed class UnixActorTests : IoTestBase
         var path = dir.File("live");
         await BindAsync(Endpoint.Unix(path));
         var handler = TestProbe.Create(System);
-        Io.Tell(new Tcp.Bind(Endpoint.Unix(path)), handler.Ref);
-        Assert.Equal("OSError: [Errno 98] Address already in use", (await handler.ExpectMsgAsync<Tcp.CommandFailed>()).Cause.ToString());
+        Io.Tell(new SockStream.Bind(Endpoint.Unix(path)), handler.Ref);
+        Assert.Equal("OSError: [Errno 98] Address already in use", (await handler.ExpectMsgAsync<SockStream.CommandFailed>()).Cause.ToString());
         await ConnectAsync(Endpoint.Unix(path));
     }
 
@@ -88,8 +88,8 @@ public sealed class UnixActorTests : IoTestBase
     public async Task Connect_MissingPath_IsFileNotFoundError()
     {
         var client = TestProbe.Create(System);
-        Io.Tell(new Tcp.Connect(Endpoint.Unix("/tmp/agt-none-" + Guid.NewGuid().ToString("N")[..8])), client.Ref);
+        Io.Tell(new SockStream.Connect(Endpoint.Unix("/tmp/agt-none-" + Guid.NewGuid().ToString("N")[..8])), client.Ref);
         Assert.Equal("FileNotFoundError: [Errno 2] No such file or directory",
-            (await client.ExpectMsgAsync<Tcp.CommandFailed>()).Cause.ToString());
+            (await client.ExpectMsgAsync<SockStream.CommandFailed>()).Cause.ToString());
     }
 }

@@ -13,8 +13,8 @@ public sealed class IoJsonContextTests
     [Fact]
     public void CommandFailed_RoundTrips_WithTheCommandItWraps()
     {
-        var failed = new Tcp.CommandFailed(
-            new Tcp.Connect(Endpoint.Parse("tcp:127.0.0.1:1"), Timeout: TimeSpan.FromSeconds(2)),
+        var failed = new SockStream.CommandFailed(
+            new SockStream.Connect(Endpoint.Parse("tcp:127.0.0.1:1"), Timeout: TimeSpan.FromSeconds(2)),
             new PythonError("ConnectionRefusedError", 111, "Connection refused"));
         var json = JsonSerializer.Serialize(failed, IoJsonContext.Default.TcpCommandFailed);
         var back = JsonSerializer.Deserialize(json, IoJsonContext.Default.TcpCommandFailed)!;
@@ -26,7 +26,7 @@ public sealed class IoJsonContextTests
     [Fact]
     public void Write_Payload_RoundTripsByteForByte()
     {
-        var write = Tcp.Write.Copy("This is the message."u8, ack: 7);
+        var write = SockStream.Write.Copy("This is the message."u8, ack: 7);
         var json = JsonSerializer.Serialize(write, IoJsonContext.Default.TcpWrite);
         var back = JsonSerializer.Deserialize(json, IoJsonContext.Default.TcpWrite)!;
         Assert.Equal(write.Data.ToArray(), back.Data.ToArray());
@@ -36,10 +36,10 @@ public sealed class IoJsonContextTests
     [Fact]
     public void CloseEvents_RoundTripThroughTheirBase()
     {
-        Tcp.ConnectionClosed[] events =
+        SockStream.ConnectionClosed[] events =
         [
-            Tcp.Closed.Instance, Tcp.ConfirmedClosed.Instance, Tcp.Aborted.Instance, Tcp.PeerClosed.Instance,
-            new Tcp.ErrorClosed(new PythonError("ConnectionResetError", 104, "Connection reset by peer")),
+            SockStream.Closed.Instance, SockStream.ConfirmedClosed.Instance, SockStream.Aborted.Instance, SockStream.PeerClosed.Instance,
+            new SockStream.ErrorClosed(new PythonError("ConnectionResetError", 104, "Connection reset by peer")),
         ];
         foreach (var closed in events)
         {
@@ -51,7 +51,7 @@ public sealed class IoJsonContextTests
     [Fact]
     public void UdpReceived_RoundTrips_WithSenderInTheGrammar()
     {
-        var received = new Udp.Received(new byte[] { 1, 2, 3 }, Endpoint.Parse("udp:[::1]:9"));
+        var received = new SockDgram.Received(new byte[] { 1, 2, 3 }, Endpoint.Parse("udp:[::1]:9"));
         var json = JsonSerializer.Serialize(received, IoJsonContext.Default.UdpReceived);
         var back = JsonSerializer.Deserialize(json, IoJsonContext.Default.UdpReceived)!;
         Assert.Equal(received.Sender, back.Sender);
@@ -62,7 +62,7 @@ public sealed class IoJsonContextTests
     [Fact]
     public void Connected_RoundTrips_WithAttempts()
     {
-        var connected = new Tcp.Connected(Info, [new Tcp.ConnectAttempt(Info.Peer!.Value, "connected", null, 0, 1.5)]);
+        var connected = new SockStream.Connected(Info, [new SockStream.ConnectAttempt(Info.Peer!.Value, "connected", null, 0, 1.5)]);
         var json = JsonSerializer.Serialize(connected, IoJsonContext.Default.TcpConnected);
         var back = JsonSerializer.Deserialize(json, IoJsonContext.Default.TcpConnected)!;
         Assert.Equal(connected.Socket, back.Socket);

@@ -4,7 +4,7 @@ using Agent.Messages.Io;
 namespace Agent.Actors.Io.Echo;
 
 /// <summary>
-/// The handler of one echoed stream connection: writes every <see cref="Tcp.Received"/> back in order,
+/// The handler of one echoed stream connection: writes every <see cref="SockStream.Received"/> back in order,
 /// suspends reading while too much is unacknowledged, closes after the peer's shutdown once every
 /// byte is written, and stops with the connection.
 /// </summary>
@@ -24,11 +24,11 @@ public sealed class EchoConnection : ReceiveActor
     private EchoConnection(IActorRef connection)
     {
         _connection = connection;
-        Receive<Tcp.Received>(OnReceived);
-        Receive<Tcp.WriteAck>(OnAck);
-        Receive<Tcp.PeerShutdown>(_ => _connection.Tell(Tcp.Close.Instance, Self));
-        Receive<Tcp.CommandFailed>(_ => _connection.Tell(Tcp.Abort.Instance, Self));
-        Receive<Tcp.ConnectionClosed>(_ => Context.Stop(Self));
+        Receive<SockStream.Received>(OnReceived);
+        Receive<SockStream.WriteAck>(OnAck);
+        Receive<SockStream.PeerShutdown>(_ => _connection.Tell(SockStream.Close.Instance, Self));
+        Receive<SockStream.CommandFailed>(_ => _connection.Tell(SockStream.Abort.Instance, Self));
+        Receive<SockStream.ConnectionClosed>(_ => Context.Stop(Self));
         Receive<Terminated>(_ => Context.Stop(Self));
     }
 
@@ -38,7 +38,7 @@ public sealed class EchoConnection : ReceiveActor
     /// <inheritdoc />
     protected internal override void PreStart() => Context.Watch(_connection);
 
-    private void OnReceived(Tcp.Received received)
+    private void OnReceived(SockStream.Received received)
     {
         _written += received.Data.Length;
         long? ack = null;
@@ -47,21 +47,21 @@ public sealed class EchoConnection : ReceiveActor
             ack = _written;
             _lastAckRequest = _written;
         }
-        _connection.Tell(new Tcp.Write(received.Data, ack), Self);
+        _connection.Tell(new SockStream.Write(received.Data, ack), Self);
         if (!_suspended && _written - _acked > HighWater)
         {
             _suspended = true;
-            _connection.Tell(Tcp.SuspendReading.Instance, Self);
+            _connection.Tell(SockStream.SuspendReading.Instance, Self);
         }
     }
 
-    private void OnAck(Tcp.WriteAck ack)
+    private void OnAck(SockStream.WriteAck ack)
     {
         _acked = Math.Max(_acked, ack.Ack);
         if (_suspended && _written - _acked <= HighWater / 2)
         {
             _suspended = false;
-            _connection.Tell(Tcp.ResumeReading.Instance, Self);
+            _connection.Tell(SockStream.ResumeReading.Instance, Self);
         }
     }
 }

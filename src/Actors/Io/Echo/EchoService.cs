@@ -26,24 +26,24 @@ public sealed class EchoService : ReceiveActor
         _chunk = chunk;
         _observer = observer;
         _log = Context.GetLogger();
-        Receive<Tcp.Bound>(b => OnBound(b.Socket));
-        Receive<Udp.Bound>(b => OnBound(b.Socket));
-        Receive<Tcp.CommandFailed>(f => throw new EchoServiceBindException(_endpoint, f.Cause));
-        Receive<Udp.CommandFailed>(f =>
+        Receive<SockStream.Bound>(b => OnBound(b.Socket));
+        Receive<SockDgram.Bound>(b => OnBound(b.Socket));
+        Receive<SockStream.CommandFailed>(f => throw new EchoServiceBindException(_endpoint, f.Cause));
+        Receive<SockDgram.CommandFailed>(f =>
         {
-            if (f.Cmd is Udp.Bind)
+            if (f.Cmd is SockDgram.Bind)
             {
                 throw new EchoServiceBindException(_endpoint, f.Cause);
             }
             _log.Debug("echo {Endpoint}: reply dropped: {Cause}", _endpoint, f.Cause);
         });
-        Receive<Tcp.Connected>(c =>
+        Receive<SockStream.Connected>(c =>
         {
             var handler = Context.ActorOf(EchoConnection.Props(Sender));
-            Sender.Tell(new Tcp.Register(KeepOpenOnPeerClosed: true), handler);
+            Sender.Tell(new SockStream.Register(KeepOpenOnPeerClosed: true), handler);
         });
-        Receive<Udp.Received>(r => Sender.Tell(new Udp.Send(r.Data, r.Sender), Self));
-        Receive<Udp.ErrorReceived>(e => _log.Debug("echo {Endpoint}: {Cause}", _endpoint, e.Cause));
+        Receive<SockDgram.Received>(r => Sender.Tell(new SockDgram.Send(r.Data, r.Sender), Self));
+        Receive<SockDgram.ErrorReceived>(e => _log.Debug("echo {Endpoint}: {Cause}", _endpoint, e.Cause));
     }
 
     /// <summary>The service itself; <paramref name="chunk"/> is the read size (16 reproduces the seeds).</summary>
@@ -62,8 +62,8 @@ public sealed class EchoService : ReceiveActor
     {
         // The chunk applies to streams; a datagram is read whole (a smaller recvfrom would truncate it).
         _io.Tell(_endpoint.IsStream
-            ? new Tcp.Bind(_endpoint, Options: new SocketOptions(ReadChunkSize: _chunk))
-            : new Udp.Bind(_endpoint, new SocketOptions(ReadChunkSize: 65_536)), Self);
+            ? new SockStream.Bind(_endpoint, Options: new SocketOptions(ReadChunkSize: _chunk))
+            : new SockDgram.Bind(_endpoint, new SocketOptions(ReadChunkSize: 65_536)), Self);
     }
 
     /// <inheritdoc />
@@ -73,7 +73,7 @@ public sealed class EchoService : ReceiveActor
         // (On a stop, the listener sees Terminated and unbinds by itself.)
         if (_bound is { } bound)
         {
-            bound.Tell(_endpoint.IsStream ? Tcp.Unbind.Instance : Udp.Unbind.Instance, ActorRefs.NoSender);
+            bound.Tell(_endpoint.IsStream ? SockStream.Unbind.Instance : SockDgram.Unbind.Instance, ActorRefs.NoSender);
         }
         base.PreRestart(reason, message);
     }

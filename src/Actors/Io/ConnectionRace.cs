@@ -6,20 +6,20 @@ using Agent.Messages.Io;
 namespace Agent.Actors.Io;
 
 /// <summary>
-/// Runs one <see cref="Tcp.CreateConnection"/>: resolves the host through an <see cref="IAddressResolver"/>,
+/// Runs one <see cref="SockStream.CreateConnection"/>: resolves the host through an <see cref="IAddressResolver"/>,
 /// races the candidates (<see cref="HappyEyeballs"/>), and hands the winner to a new
-/// <see cref="TcpConnection"/> (a sibling under the IO manager), which replies <see cref="Tcp.Connected"/>
-/// with every attempt; otherwise replies <see cref="Tcp.CommandFailed"/> with the attempts. Then stops.
+/// <see cref="StreamConnection"/> (a sibling under the IO manager), which replies <see cref="SockStream.Connected"/>
+/// with every attempt; otherwise replies <see cref="SockStream.CommandFailed"/> with the attempts. Then stops.
 /// </summary>
-public sealed class CreateConnection : ReceiveActor
+public sealed class ConnectionRace : ReceiveActor
 {
     private readonly IActorRef _commander;
-    private readonly Tcp.CreateConnection _command;
+    private readonly SockStream.CreateConnection _command;
     private readonly IoSettings _settings;
     private readonly IAddressResolver _resolver;
     private readonly CancellationTokenSource _cancel = new();
 
-    private CreateConnection(IActorRef commander, Tcp.CreateConnection command, IoSettings settings, IAddressResolver resolver)
+    private ConnectionRace(IActorRef commander, SockStream.CreateConnection command, IoSettings settings, IAddressResolver resolver)
     {
         _commander = commander;
         _command = command;
@@ -29,11 +29,11 @@ public sealed class CreateConnection : ReceiveActor
     }
 
     /// <summary>Props for one create_connection run.</summary>
-    public static Props Props(IActorRef commander, Tcp.CreateConnection command, IoSettings settings, IAddressResolver resolver) =>
-        Kernel.Props.FromFactory(() => new CreateConnection(commander, command, settings, resolver));
+    public static Props Props(IActorRef commander, SockStream.CreateConnection command, IoSettings settings, IAddressResolver resolver) =>
+        Kernel.Props.FromFactory(() => new ConnectionRace(commander, command, settings, resolver));
 
     /// <summary>Handed to the IO manager: start a connection actor over a socket that won the race.</summary>
-    internal sealed record Adopt(Socket Socket, IActorRef Commander, SocketOptions? Options, IReadOnlyList<Tcp.ConnectAttempt> Attempts);
+    internal sealed record Adopt(Socket Socket, IActorRef Commander, SocketOptions? Options, IReadOnlyList<SockStream.ConnectAttempt> Attempts);
 
     /// <inheritdoc />
     protected internal override void PreStart()
@@ -89,10 +89,10 @@ public sealed class CreateConnection : ReceiveActor
         }
         else
         {
-            _commander.Tell(new Tcp.CommandFailed(_command, finished.Error ?? OsErrors.TimedOut, finished.Attempts), Self);
+            _commander.Tell(new SockStream.CommandFailed(_command, finished.Error ?? OsErrors.TimedOut, finished.Attempts), Self);
         }
         Context.Stop(Self);
     }
 
-    private sealed record Finished(Socket? Socket, IReadOnlyList<Tcp.ConnectAttempt> Attempts, PythonError? Error);
+    private sealed record Finished(Socket? Socket, IReadOnlyList<SockStream.ConnectAttempt> Attempts, PythonError? Error);
 }

@@ -7,7 +7,7 @@ namespace Agent.Messages.Io;
 /// handler is the sender of <see cref="Bind"/> or <see cref="Connect"/>. Every command gets exactly one
 /// reply, except a <see cref="Send"/> without an ack, which is answered only when it fails.
 /// </summary>
-public static class Udp
+public static class SockDgram
 {
     /// <summary>Largest UDP payload over IPv4: 65,535 minus the IP and UDP headers.</summary>
     public const int MaxIPv4Payload = 65_507;

@@ -9,7 +9,7 @@ namespace Agent.Messages.Io;
 /// gets exactly one reply (its success event or <see cref="CommandFailed"/>), except a
 /// <see cref="Write"/> without an ack, which is answered only when it fails.
 /// </summary>
-public static class Tcp
+public static class SockStream
 {
     /// <summary>A request to the IO manager, a listener or a connection.</summary>
     [JsonPolymorphic(TypeDiscriminatorPropertyName = "$cmd")]

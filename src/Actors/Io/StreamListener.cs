@@ -7,16 +7,16 @@ using Agent.Messages.Io;
 namespace Agent.Actors.Io;
 
 /// <summary>
-/// Owns one listening socket (<c>tcp:</c> or <c>unix:</c>): binds, replies <see cref="Tcp.Bound"/> or
-/// <see cref="Tcp.CommandFailed"/>, and starts one <see cref="TcpConnection"/> child per accepted socket.
+/// Owns one listening socket (<c>tcp:</c> or <c>unix:</c>): binds, replies <see cref="SockStream.Bound"/> or
+/// <see cref="SockStream.CommandFailed"/>, and starts one <see cref="StreamConnection"/> child per accepted socket.
 /// Descriptor exhaustion pauses accepting with a growing backoff, logged once per episode. After
-/// <see cref="Tcp.Unbind"/> (or the bind handler's death) it closes the socket, removes a Unix node,
+/// <see cref="SockStream.Unbind"/> (or the bind handler's death) it closes the socket, removes a Unix node,
 /// and stops once its connections have ended.
 /// </summary>
-public sealed class TcpListener : ReceiveActor, IWithTimers
+public sealed class StreamListener : ReceiveActor, IWithTimers
 {
     private readonly IActorRef _handler;
-    private readonly Tcp.Bind _bind;
+    private readonly SockStream.Bind _bind;
     private readonly IoSettings _settings;
     private readonly IAddressResolver _resolver;
     private readonly ILoggingAdapter _log;
@@ -27,7 +27,7 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
     private bool _unbound;
     private bool _ownsNode;
 
-    private TcpListener(IActorRef handler, Tcp.Bind bind, IoSettings settings, IAddressResolver resolver)
+    private StreamListener(IActorRef handler, SockStream.Bind bind, IoSettings settings, IAddressResolver resolver)
     {
         _resolver = resolver;
         _handler = handler;
@@ -46,8 +46,8 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>A listener for <paramref name="bind"/> whose events go to <paramref name="handler"/>; a host name resolves through <paramref name="resolver"/>.</summary>
-    public static Props Props(IActorRef handler, Tcp.Bind bind, IoSettings settings, IAddressResolver resolver) =>
-        Kernel.Props.FromFactory(() => new TcpListener(handler, bind, settings, resolver));
+    public static Props Props(IActorRef handler, SockStream.Bind bind, IoSettings settings, IAddressResolver resolver) =>
+        Kernel.Props.FromFactory(() => new StreamListener(handler, bind, settings, resolver));
 
     /// <inheritdoc />
     protected internal override void PreStart()
@@ -94,7 +94,7 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
             Fail(modeError);
             return;
         }
-        _handler.Tell(new Tcp.Bound(SocketFactory.Describe(_socket, connected: false)), Self);
+        _handler.Tell(new SockStream.Bound(SocketFactory.Describe(_socket, connected: false)), Self);
         Become(Bound);
         Accept();
     }
@@ -104,7 +104,7 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
     private void Fail(PythonError cause)
     {
         CloseSocket();
-        _handler.Tell(new Tcp.CommandFailed(_bind, cause), Self);
+        _handler.Tell(new SockStream.CommandFailed(_bind, cause), Self);
         Context.Stop(Self);
     }
 
@@ -113,10 +113,10 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
         Receive<Accepted>(OnAccepted);
         Receive<AcceptFailed>(OnAcceptFailed);
         Receive<ResumeAccepting>(_ => Accept());
-        Receive<Tcp.Unbind>(_ =>
+        Receive<SockStream.Unbind>(_ =>
         {
             Unbind();
-            Sender.Tell(Tcp.Unbound.Instance, Self);
+            Sender.Tell(SockStream.Unbound.Instance, Self);
         });
         Receive<Terminated>(t =>
         {
@@ -184,7 +184,7 @@ public sealed class TcpListener : ReceiveActor, IWithTimers
         {
             // The peer reset before we could set options; the connection actor reports the error.
         }
-        Context.Watch(Context.ActorOf(TcpConnection.Accepted(accepted.Socket, _handler, _bind.Options, _settings)));
+        Context.Watch(Context.ActorOf(StreamConnection.Accepted(accepted.Socket, _handler, _bind.Options, _settings)));
         if (nearlyExhausted)
         {
             var cause = OsErrors.FromErrno(24);

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace Agent.Actors.Io;
 
-public sealed partial class TcpConnection
+public sealed partial class StreamConnection
 {
     // Socket completions, told by the continuation to the actor itself; only handlers touch state.
     private sealed record ReadDone(ReadOnlyMemory<byte> Data);
@@ -20,7 +20,7 @@ public sealed partial class TcpConnection
 
     private sealed record ConnectTimedOut;
 
-    private sealed record PendingWrite(ReadOnlyMemory<byte> Data, Agent.Messages.Io.Tcp.Write Command, Kernel.IActorRef Commander);
+    private sealed record PendingWrite(ReadOnlyMemory<byte> Data, Agent.Messages.Io.SockStream.Write Command, Kernel.IActorRef Commander);
 
-    private sealed record CloseRequest(Agent.Messages.Io.Tcp.Command Command, Kernel.IActorRef Commander);
+    private sealed record CloseRequest(Agent.Messages.Io.SockStream.Command Command, Kernel.IActorRef Commander);
 }

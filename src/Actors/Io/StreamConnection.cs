@@ -9,17 +9,17 @@ namespace Agent.Actors.Io;
 
 /// <summary>
 /// Owns one stream socket (accepted, connected, or one end of a socketpair) and speaks the
-/// <see cref="Tcp"/> connection protocol with its handler. Stopped, never restarted: any I/O error
-/// ends it with exactly one <see cref="Tcp.ErrorClosed"/>; the socket is disposed in <see cref="PostStop"/>.
+/// <see cref="SockStream"/> connection protocol with its handler. Stopped, never restarted: any I/O error
+/// ends it with exactly one <see cref="SockStream.ErrorClosed"/>; the socket is disposed in <see cref="PostStop"/>.
 /// </summary>
-public sealed partial class TcpConnection : ReceiveActor, IWithTimers
+public sealed partial class StreamConnection : ReceiveActor, IWithTimers
 {
     private readonly IoSettings _settings;
     private readonly SocketOptions _options;
-    private readonly Tcp.Connect? _connect;
+    private readonly SockStream.Connect? _connect;
     private readonly IAddressResolver? _resolver;
     private readonly bool _announce;
-    private readonly IReadOnlyList<Tcp.ConnectAttempt>? _attempts;
+    private readonly IReadOnlyList<SockStream.ConnectAttempt>? _attempts;
     // Reads done inline on one turn before the actor yields (each hands the handler one Received).
     private const int MaxInlineReads = 4;
     // At most this many queued writes (and about this many bytes) go out in one gathered send.
@@ -43,7 +43,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     private CloseRequest? _closing;
     private bool _finished;
 
-    private TcpConnection(IActorRef handler, SocketOptions? options, IoSettings settings)
+    private StreamConnection(IActorRef handler, SocketOptions? options, IoSettings settings)
     {
         _handler = handler;
         _options = options ?? SocketOptions.Default;
@@ -52,8 +52,8 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         Connecting();
     }
 
-    private TcpConnection(Socket socket, IActorRef handler, SocketOptions? options, IoSettings settings, bool announce,
-        IReadOnlyList<Tcp.ConnectAttempt>? attempts)
+    private StreamConnection(Socket socket, IActorRef handler, SocketOptions? options, IoSettings settings, bool announce,
+        IReadOnlyList<SockStream.ConnectAttempt>? attempts)
         : this(handler, options, settings)
     {
         _socket = socket;
@@ -63,7 +63,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         Become(Connected);
     }
 
-    private TcpConnection(Tcp.Connect connect, IActorRef commander, IoSettings settings, IAddressResolver resolver)
+    private StreamConnection(SockStream.Connect connect, IActorRef commander, IoSettings settings, IAddressResolver resolver)
         : this(commander, connect.Options, settings)
     {
         _connect = connect;
@@ -76,17 +76,17 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>A connection over an accepted (or otherwise connected) socket; announces <see cref="Tcp.Connected"/> to <paramref name="handler"/> when <paramref name="announce"/>.</summary>
+    /// <summary>A connection over an accepted (or otherwise connected) socket; announces <see cref="SockStream.Connected"/> to <paramref name="handler"/> when <paramref name="announce"/>.</summary>
     public static Props Accepted(Socket socket, IActorRef handler, SocketOptions? options, IoSettings settings,
-        bool announce = true, IReadOnlyList<Tcp.ConnectAttempt>? attempts = null) =>
-        Props.FromFactory(() => new TcpConnection(socket, handler, options, settings, announce, attempts));
+        bool announce = true, IReadOnlyList<SockStream.ConnectAttempt>? attempts = null) =>
+        Props.FromFactory(() => new StreamConnection(socket, handler, options, settings, announce, attempts));
 
     /// <summary>
     /// An outgoing connection: resolves host names through <paramref name="resolver"/>, connects, then replies
-    /// <see cref="Tcp.Connected"/> or <see cref="Tcp.CommandFailed"/> to <paramref name="commander"/>.
+    /// <see cref="SockStream.Connected"/> or <see cref="SockStream.CommandFailed"/> to <paramref name="commander"/>.
     /// </summary>
-    public static Props Outgoing(Tcp.Connect connect, IActorRef commander, IoSettings settings, IAddressResolver resolver) =>
-        Props.FromFactory(() => new TcpConnection(connect, commander, settings, resolver));
+    public static Props Outgoing(SockStream.Connect connect, IActorRef commander, IoSettings settings, IAddressResolver resolver) =>
+        Props.FromFactory(() => new StreamConnection(connect, commander, settings, resolver));
 
     /// <inheritdoc />
     protected internal override void PreStart()
@@ -118,7 +118,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         Context.SetReceiveTimeout(_settings.RegisterTimeout);
         if (_announce)
         {
-            _handler.Tell(new Tcp.Connected(SocketFactory.Describe(_socket!, connected: true), _attempts), Self);
+            _handler.Tell(new SockStream.Connected(SocketFactory.Describe(_socket!, connected: true), _attempts), Self);
         }
     }
 
@@ -180,28 +180,28 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             return;
         }
         _finished = true;
-        _handler.Tell(new Tcp.CommandFailed(_connect!, cause), Self);
+        _handler.Tell(new SockStream.CommandFailed(_connect!, cause), Self);
         Context.Stop(Self);
     }
 
     private void Connected()
     {
-        Receive<Tcp.Register>(Register);
-        Receive<Tcp.Write>(Write);
+        Receive<SockStream.Register>(Register);
+        Receive<SockStream.Write>(Write);
         Receive<ReadDone>(OnRead);
         Receive<ReadFailed>(f => OnIoError(f.Error));
         Receive<WriteDone>(OnWritten);
         Receive<WriteFailed>(f => OnIoError(f.Error));
-        Receive<Tcp.SuspendReading>(_ => _suspended = true);
-        Receive<Tcp.ResumeReading>(_ =>
+        Receive<SockStream.SuspendReading>(_ => _suspended = true);
+        Receive<SockStream.ResumeReading>(_ =>
         {
             _suspended = false;
             StartRead();
         });
-        Receive<Tcp.Close>(c => BeginClose(c));
-        Receive<Tcp.ConfirmedClose>(c => BeginClose(c));
-        Receive<Tcp.Abort>(c => Finish(Tcp.Aborted.Instance, new CloseRequest(c, Sender), abort: true));
-        Receive<ReceiveTimeout>(_ => Finish(new Tcp.ErrorClosed(OsErrors.TimedOut), null, abort: true));
+        Receive<SockStream.Close>(c => BeginClose(c));
+        Receive<SockStream.ConfirmedClose>(c => BeginClose(c));
+        Receive<SockStream.Abort>(c => Finish(SockStream.Aborted.Instance, new CloseRequest(c, Sender), abort: true));
+        Receive<ReceiveTimeout>(_ => Finish(new SockStream.ErrorClosed(OsErrors.TimedOut), null, abort: true));
         Receive<Terminated>(t =>
         {
             if (t.ActorRef.Equals(_handler))
@@ -216,7 +216,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         Receive<ConnectTimedOut>(_ => { });
     }
 
-    private void Register(Tcp.Register register)
+    private void Register(SockStream.Register register)
     {
         if (!Sender.Equals(_handler))
         {
@@ -293,7 +293,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
 
     private bool CanRead =>
         !_reading && !_finished && _registered && !_peerShut && (!_suspended || _closing is not null)
-        && _closing is not { Command: not Tcp.ConfirmedClose };
+        && _closing is not { Command: not SockStream.ConfirmedClose };
 
     private static async Task ReadAsync(Socket socket, int chunk, bool wait, bool large, SelfMailbox self)
     {
@@ -361,22 +361,22 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             OnPeerShut();
             return false;
         }
-        if (_closing is { Command: Tcp.Close })
+        if (_closing is { Command: SockStream.Close })
         {
             return false;
         }
-        _handler.Tell(new Tcp.Received(data), Self);
+        _handler.Tell(new SockStream.Received(data), Self);
         return true;
     }
 
     private void OnPeerShut()
     {
         _peerShut = true;
-        if (_closing is { Command: Tcp.ConfirmedClose } confirmed)
+        if (_closing is { Command: SockStream.ConfirmedClose } confirmed)
         {
             if (_writes.Count == 0)
             {
-                Finish(Tcp.ConfirmedClosed.Instance, confirmed, abort: false);
+                Finish(SockStream.ConfirmedClosed.Instance, confirmed, abort: false);
             }
             return;
         }
@@ -386,24 +386,24 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         }
         if (_keepOpen)
         {
-            _handler.Tell(Tcp.PeerShutdown.Instance, Self);
+            _handler.Tell(SockStream.PeerShutdown.Instance, Self);
             return;
         }
         // Flush what is queued, then end with PeerClosed.
-        _closing = new CloseRequest(Tcp.Close.Instance, ActorRefs.Nobody);
+        _closing = new CloseRequest(SockStream.Close.Instance, ActorRefs.Nobody);
         CheckDrained();
     }
 
-    private void Write(Tcp.Write write)
+    private void Write(SockStream.Write write)
     {
         if (_finished || _closing is not null)
         {
-            Sender.Tell(new Tcp.CommandFailed(write, OsErrors.FromErrno(32) with { Strerror = "Broken pipe (connection is closing)" }), Self);
+            Sender.Tell(new SockStream.CommandFailed(write, OsErrors.FromErrno(32) with { Strerror = "Broken pipe (connection is closing)" }), Self);
             return;
         }
         if (OsErrors.OverPendingLimit("write", _pendingBytes, write.Data.Length, _settings.MaxPendingWriteBytes) is { } full)
         {
-            Sender.Tell(new Tcp.CommandFailed(write, full), Self);
+            Sender.Tell(new SockStream.CommandFailed(write, full), Self);
             return;
         }
         _writes.Enqueue(new PendingWrite(write.Data, write, Sender));
@@ -505,11 +505,11 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
     {
         if (write.Command.Ack is { } ack)
         {
-            write.Commander.Tell(new Tcp.WriteAck(ack), Self);
+            write.Commander.Tell(new SockStream.WriteAck(ack), Self);
         }
     }
 
-    private void BeginClose(Tcp.Command command)
+    private void BeginClose(SockStream.Command command)
     {
         if (_finished)
         {
@@ -517,11 +517,11 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         }
         if (_closing is not null && !_closing.Commander.IsNobody())
         {
-            Sender.Tell(new Tcp.CommandFailed(command, OsErrors.FromErrno(114)), Self);
+            Sender.Tell(new SockStream.CommandFailed(command, OsErrors.FromErrno(114)), Self);
             return;
         }
         _closing = new CloseRequest(command, Sender);
-        if (command is Tcp.ConfirmedClose)
+        if (command is SockStream.ConfirmedClose)
         {
             StartRead();
         }
@@ -536,7 +536,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         }
         switch (_closing.Command)
         {
-            case Tcp.ConfirmedClose:
+            case SockStream.ConfirmedClose:
                 try
                 {
                     _socket!.Shutdown(SocketShutdown.Send);
@@ -548,14 +548,14 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
                 }
                 if (_peerShut)
                 {
-                    Finish(Tcp.ConfirmedClosed.Instance, _closing, abort: false);
+                    Finish(SockStream.ConfirmedClosed.Instance, _closing, abort: false);
                 }
                 break;
-            case Tcp.Close when _closing.Commander.IsNobody():
-                Finish(Tcp.PeerClosed.Instance, null, abort: false);
+            case SockStream.Close when _closing.Commander.IsNobody():
+                Finish(SockStream.PeerClosed.Instance, null, abort: false);
                 break;
             default:
-                Finish(Tcp.Closed.Instance, _closing, abort: false);
+                Finish(SockStream.Closed.Instance, _closing, abort: false);
                 break;
         }
     }
@@ -568,11 +568,11 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         {
             return;
         }
-        Finish(new Tcp.ErrorClosed(OsErrors.FromException(error)), _closing, abort: true);
+        Finish(new SockStream.ErrorClosed(OsErrors.FromException(error)), _closing, abort: true);
     }
 
     // The single place a close event leaves this actor: to the handler, and to a different commander.
-    private void Finish(Tcp.ConnectionClosed closed, CloseRequest? request, bool abort)
+    private void Finish(SockStream.ConnectionClosed closed, CloseRequest? request, bool abort)
     {
         if (_finished)
         {
@@ -595,7 +595,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
             ShutdownQuietly();
         }
         _socket?.Dispose();
-        var cause = closed is Tcp.ErrorClosed error ? error.Cause : OsErrors.FromErrno(9);
+        var cause = closed is SockStream.ErrorClosed error ? error.Cause : OsErrors.FromErrno(9);
         FailQueuedWrites(cause);
         _handler.Tell(closed, Self);
         if (request is { Commander: var commander } && !commander.IsNobody() && !commander.Equals(_handler))
@@ -622,7 +622,7 @@ public sealed partial class TcpConnection : ReceiveActor, IWithTimers
         while (_writes.Count > 0)
         {
             var write = _writes.Dequeue();
-            write.Commander.Tell(new Tcp.CommandFailed(write.Command, cause), Self);
+            write.Commander.Tell(new SockStream.CommandFailed(write.Command, cause), Self);
         }
         _pendingBytes = 0;
         _headOffset = 0;
