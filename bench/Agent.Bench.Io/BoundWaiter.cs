@@ -1,13 +1,13 @@
 using Agent.Actors.Io.Echo;
-using Agent.Actors.Kernel;
+using Akka.Actor;
 
 namespace Agent.Bench.Io;
 
-/// <summary>Completes <see cref="Bound"/> with the port the echo service reports once it is listening.</summary>
+/// <summary>Completes its task with the port the echo service reports once it is listening.</summary>
 internal sealed class BoundWaiter : ReceiveActor
 {
-    private BoundWaiter(TaskCompletionSource<int> bound) =>
+    public BoundWaiter(TaskCompletionSource<int> bound) =>
         Receive<EchoServiceBound>(b => bound.TrySetResult(b.Socket.Local.Port));
 
-    public static Props Props(TaskCompletionSource<int> bound) => Agent.Actors.Kernel.Props.FromFactory(() => new BoundWaiter(bound));
+    public static Props Props(TaskCompletionSource<int> bound) => Akka.Actor.Props.Create(() => new BoundWaiter(bound));
 }

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using Agent.Actors.Kernel;
 using Agent.Actors.Resolution;
 using Agent.Bench.Resolution;
 using Agent.Messages.Resolution;
+using Akka.Actor;
+using Akka.Configuration;
 
 // Lookups per second through the ResolverActor, direct P/Invoke and CPython, side by side in one run.
 // Usage: Agent.Bench.Resolution [SECONDS_PER_CASE]   (default 3)
@@ -27,32 +28,42 @@ Console.WriteLine();
 Console.WriteLine("| workload | concurrency | CPython (lookups/s) | direct P/Invoke (lookups/s) | actors (lookups/s) | actors / CPython seq | actors / direct |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 
-await using var system = ActorSystem.Create("bench");
+var system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("""
+    akka.loglevel = WARNING
+    akka.stdout-loglevel = WARNING
+    """));
 var resolver = system.ActorOf(ResolverActor.Props(new ResolverSettings { CoalesceInFlight = false }), "resolver");
-foreach (var workload in workloads)
+try
 {
-    var pythonSequential = await Python(workload, 1);
+    foreach (var workload in workloads)
+    {
+        var pythonSequential = await Python(workload, 1);
+        foreach (var concurrency in concurrencies)
+        {
+            var python = concurrency == 1 ? pythonSequential : await Python(workload, concurrency);
+            var direct = Direct(workload, concurrency);
+            var actors = await Actors(workload, concurrency);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {workload.Name} | {concurrency} | {python:N0} | {direct:N0} | {actors:N0} | {actors / pythonSequential:F1}x | {actors / direct:P0} |"));
+        }
+    }
+
+    // The actor path alone: a lookup that returns at once, so what remains is the per-request cost
+    // of the resolver, the request actor, the pool handoff and Ask.
+    var noop = new AddrInfoList([]);
+    var overheadResolver = system.ActorOf(ResolverActor.Props(new ResolverSettings { CoalesceInFlight = false, Lookup = _ => noop }), "overhead");
+    Console.WriteLine();
+    Console.WriteLine("| actor path with a no-op lookup | concurrency | requests/s | µs per request |");
+    Console.WriteLine("|---|---:|---:|---:|");
     foreach (var concurrency in concurrencies)
     {
-        var python = concurrency == 1 ? pythonSequential : await Python(workload, concurrency);
-        var direct = Direct(workload, concurrency);
-        var actors = await Actors(workload, concurrency);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {workload.Name} | {concurrency} | {python:N0} | {direct:N0} | {actors:N0} | {actors / pythonSequential:F1}x | {actors / direct:P0} |"));
+        var rate = await Actors(workloads[1], concurrency, overheadResolver);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| no-op | {concurrency} | {rate:N0} | {1e6 / rate:F1} |"));
     }
 }
-
-// The actor path alone: a lookup that returns at once, so what remains is the per-request cost
-// of the resolver, the request actor, the pool handoff and Ask.
-var noop = new AddrInfoList([]);
-var overheadResolver = system.ActorOf(ResolverActor.Props(new ResolverSettings { CoalesceInFlight = false, Lookup = _ => noop }), "overhead");
-Console.WriteLine();
-Console.WriteLine("| actor path with a no-op lookup | concurrency | requests/s | µs per request |");
-Console.WriteLine("|---|---:|---:|---:|");
-foreach (var concurrency in concurrencies)
+finally
 {
-    var rate = await Actors(workloads[1], concurrency, overheadResolver);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| no-op | {concurrency} | {rate:N0} | {1e6 / rate:F1} |"));
+    await system.Terminate();
 }
 
 double Direct(Workload workload, int concurrency)

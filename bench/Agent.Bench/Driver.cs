@@ -54,7 +54,7 @@ internal static class Driver
         }).ToList();
 
         var method = string.Create(CultureInfo.InvariantCulture,
-            $"fresh process per run, {settings.Warmup.TotalSeconds:0.#} s warm-up, {settings.Measure.TotalSeconds:0.#} s measure, median of {runs}, Release, workstation non-concurrent GC, pre-allocated messages, {settings.Actors:N0} actors for spawn/memory");
+            $"{AkkaVersion.Text}, {BenchSystem.Describe(settings.Throughput)}; fresh process per run, {settings.Warmup.TotalSeconds:0.#} s warm-up, {settings.Measure.TotalSeconds:0.#} s measure, median of {runs}, Release, workstation non-concurrent GC, pre-allocated messages, {settings.Actors:N0} actors for spawn/memory");
         var report = new BenchReport(MachineInfo.Read(), method, figures);
         Console.WriteLine(json ? JsonSerializer.Serialize(report, BenchJsonContext.Indented.BenchReport) : Markdown(report));
         return figures.Any(f => f.Errors.Count > 0) ? 1 : 0;
@@ -128,6 +128,11 @@ internal static class Driver
         {
             start.ArgumentList.Add(arg);
         }
+        if (settings.Throughput is { } throughput)
+        {
+            start.ArgumentList.Add("--throughput");
+            start.ArgumentList.Add(throughput.ToString(CultureInfo.InvariantCulture));
+        }
         // The runtimeconfig already says so; the environment makes sure nothing overrides it.
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_gcConcurrent"] = "0";
@@ -177,7 +182,7 @@ internal static class Driver
             $"Machine: {m.ProcessorCount} logical CPUs, {m.CpuModel}, {m.Memory}, {m.Runtime}, {m.Os}, GC {m.Gc}",
             $"Method: {report.Method}",
             "",
-            "| figure | Agent (median) | runs | Akka.NET 1.5.30 here | Agent target | target met |",
+            $"| figure | {AkkaVersion.Text} (median) | runs | Akka.NET 1.5.30 here | Agent target | target met |",
             "|---|---|---|---|---|---|",
         };
         foreach (var f in report.Figures)

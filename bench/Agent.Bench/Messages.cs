@@ -1,9 +1,9 @@
-using Agent.Actors.Kernel;
+using Akka.Actor;
 
 namespace Agent.Bench;
 
 // Pre-allocated messages: every send reuses these instances, so the figures measure the
-// kernel's own allocations, not the benchmark's.
+// runtime's own allocations, not the benchmark's.
 
 /// <summary>Sent by a pinger (or an asker) to a ponger; answered with <see cref="Pong.Instance"/>.</summary>
 internal sealed class Ping

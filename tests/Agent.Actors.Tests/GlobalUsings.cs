@@ -1,6 +1,5 @@
-global using Agent.Actors.Kernel;
-global using Agent.TestKit;
+global using Agent.TestSupport;
+global using Akka.Actor;
+global using Akka.TestKit;
 global using Xunit;
 global using Xunit.Abstractions;
-global using ActorTestKit = Agent.TestKit.TestKit;
-global using System.Runtime.CompilerServices;

@@ -1,17 +1,19 @@
 using System.Diagnostics;
-using Agent.Actors.Kernel;
+using Akka.Actor;
 
 namespace Agent.Bench.Cases;
 
 /// <summary>
 /// One caller awaits <c>Ask&lt;Pong&gt;(Ping)</c> to one responder, one ask at a time (each
-/// ask creates and completes the kernel's temporary reply ref). The figure is asks/s.
+/// ask creates and completes Akka's temporary reply ref, a PromiseActorRef; no timeout is given, so
+/// Akka's default applies: akka.actor.ask-timeout, infinite). The figure is asks/s.
 /// </summary>
 internal static class AskCase
 {
     public static async Task<CaseResult> RunAsync(string caseName, BenchSettings settings)
     {
-        await using var system = BenchSystem.Create("ask");
+        await using var bench = BenchSystem.Create("ask", settings);
+        var system = bench.System;
         var responder = system.ActorOf(Props.Create<Responder>(), "responder");
 
         await AskUntilAsync(responder, Stopwatch.GetTimestamp() + ToTicks(settings.Warmup));

@@ -1,10 +1,10 @@
-using Agent.Actors.Kernel;
+using Akka.Actor;
 
 namespace Agent.Bench.Cases;
 
 /// <summary>
 /// An actor with no state and no handler that only reports that it started; the tracker is
-/// static so the actor has no fields and the memory figure is the kernel's cost alone.
+/// static so the actor has no fields and the memory figure is Akka's cost alone.
 /// </summary>
 internal sealed class IdleActor : ActorBase
 {

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Agent.Actors.Kernel;
+using Akka.Actor;
 
 namespace Agent.Bench.Cases;
 
@@ -12,7 +12,8 @@ internal static class PingPongCase
 {
     public static async Task<CaseResult> RunAsync(string caseName, int pairs, int inFlight, bool reportMessages, BenchSettings settings)
     {
-        await using var system = BenchSystem.Create("pingpong");
+        await using var bench = BenchSystem.Create("pingpong", settings);
+        var system = bench.System;
         var counters = new RoundTripCounter[pairs];
         for (var i = 0; i < pairs; i++)
         {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Agent.Actors.Kernel;
+using Akka.Actor;
 
 namespace Agent.Bench.Cases;
 
@@ -18,8 +18,9 @@ internal static class SpawnCase
 
     public static async Task<CaseResult> RunSpawnAsync(string caseName, BenchSettings settings)
     {
-        await WarmUpAsync(settings.Warmup);
-        await using var system = BenchSystem.Create("spawn");
+        await WarmUpAsync(settings);
+        await using var bench = BenchSystem.Create("spawn", settings);
+        var system = bench.System;
         var parent = await StartParentAsync(system);
 
         var start = Measurement.Take();
@@ -35,8 +36,9 @@ internal static class SpawnCase
 
     public static async Task<CaseResult> RunMemoryAsync(string caseName, BenchSettings settings)
     {
-        await WarmUpAsync(settings.Warmup);
-        await using var system = BenchSystem.Create("memory");
+        await WarmUpAsync(settings);
+        await using var bench = BenchSystem.Create("memory", settings);
+        var system = bench.System;
         var parent = await StartParentAsync(system);
 
         var before = GC.GetTotalMemory(forceFullCollection: true);
@@ -53,18 +55,18 @@ internal static class SpawnCase
     }
 
     /// <summary>Spawns batches in a throw-away system until the warm-up time is spent, so the measured run is JIT-compiled.</summary>
-    private static async Task WarmUpAsync(TimeSpan warmup)
+    private static async Task WarmUpAsync(BenchSettings settings)
     {
         const int Batch = 20_000;
-        var deadline = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
-        await using (var system = BenchSystem.Create("spawn-warmup"))
+        var deadline = Stopwatch.GetTimestamp() + (long)(settings.Warmup.TotalSeconds * Stopwatch.Frequency);
+        await using (var bench = BenchSystem.Create("spawn-warmup", settings))
         {
             var i = 0;
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                var parent = await StartParentAsync(system, $"warmup-{i++}");
+                var parent = await StartParentAsync(bench.System, $"warmup-{i++}");
                 await SpawnAsync(parent, Batch);
-                system.Stop(parent);
+                bench.System.Stop(parent);
             }
         }
         GC.Collect();

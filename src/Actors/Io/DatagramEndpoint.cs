@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Io;
+using Akka.Actor;
 
 namespace Agent.Actors.Io;
 
@@ -41,7 +41,6 @@ public sealed class DatagramEndpoint : ReceiveActor
     private long _pendingBytes;
     private string? _ownedNode;
     private int _unixSendBuffer;
-    private SelfMailbox _self = null!;
 
     private DatagramEndpoint(IActorRef handler, SockDgram.Command command, IoSettings settings, IAddressResolver resolver)
     {
@@ -66,22 +65,17 @@ public sealed class DatagramEndpoint : ReceiveActor
     /// <paramref name="handler"/>; host names (its own, a connect's local address, send targets) resolve through <paramref name="resolver"/>.
     /// </summary>
     public static Props Props(IActorRef handler, SockDgram.Command command, IoSettings settings, IAddressResolver resolver) =>
-        Kernel.Props.FromFactory(() => new DatagramEndpoint(handler, command, settings, resolver));
+        FactoryProps.Of(() => new DatagramEndpoint(handler, command, settings, resolver));
 
     /// <inheritdoc />
-    protected internal override void PreStart()
+    protected override void PreStart()
     {
-        _self = new SelfMailbox(Self);
         Context.Watch(_handler);
-        _ = EndpointResolution.ResolveInto(_endpoint, (_command as SockDgram.Connect)?.Local, _resolver, _self);
+        EndpointResolution.ResolveInto(_endpoint, (_command as SockDgram.Connect)?.Local, _resolver, Self);
     }
 
     /// <inheritdoc />
-    protected internal override void PostStop()
-    {
-        _self.Close();
-        CloseSocket();
-    }
+    protected override void PostStop() => CloseSocket();
 
     private void Open(EndPoint address, EndPoint? local)
     {
@@ -214,7 +208,7 @@ public sealed class DatagramEndpoint : ReceiveActor
                     // A name: resolve off the actor's turn; sends to it wait, in order, within the pending-bytes bound.
                     _awaitingTarget[t] = [(send, Sender)];
                     _pendingBytes += send.Data.Length;
-                    _ = ResolveTarget(t, resolving, _self);
+                    ResolveTarget(t, resolving);
                     return;
                 }
                 try
@@ -222,16 +216,17 @@ public sealed class DatagramEndpoint : ReceiveActor
                     target = resolving.GetAwaiter().GetResult().Serialize();
                     Remember(_targets, t, target);
                 }
-                catch (EndpointResolutionException e)
+                catch (Exception e)
                 {
-                    Sender.Tell(new SockDgram.CommandFailed(send, e.Error), Self);
+                    // Whatever the resolver threw, the send gets its one reply.
+                    Sender.Tell(new SockDgram.CommandFailed(send, EndpointResolution.ToError(e)), Self);
                     return;
                 }
             }
         }
         else if (_peer is null)
         {
-            Sender.Tell(new SockDgram.CommandFailed(send, OsErrors.FromErrno(89)), Self);
+            Sender.Tell(new SockDgram.CommandFailed(send, OsErrors.FromErrno(OsErrors.EDESTADDRREQ)), Self);
             return;
         }
         _sends.Enqueue((send, target, Sender));
@@ -239,17 +234,10 @@ public sealed class DatagramEndpoint : ReceiveActor
         PumpSends();
     }
 
-    private static async Task ResolveTarget(Endpoint target, ValueTask<EndPoint> resolving, SelfMailbox self)
-    {
-        try
-        {
-            self.Tell(new TargetResolved(target, (await resolving.ConfigureAwait(false)).Serialize()), ActorRefs.NoSender);
-        }
-        catch (EndpointResolutionException e)
-        {
-            self.Tell(new TargetFailed(target, e.Error), ActorRefs.NoSender);
-        }
-    }
+    private void ResolveTarget(Endpoint target, ValueTask<EndPoint> resolving) =>
+        resolving.PipeTo(Self,
+            success: address => new TargetResolved(target, address.Serialize()),
+            failure: e => new TargetFailed(target, EndpointResolution.ToError(e)));
 
     private void OnTargetResolved(TargetResolved resolved)
     {
@@ -303,7 +291,7 @@ public sealed class DatagramEndpoint : ReceiveActor
                 continue;
             }
             _sending = true;
-            _ = _self.TellWhenCompleted(pending, static _ => Sent.Instance, static e => new SendFailed(e));
+            pending.PipeTo(Self, success: static _ => Sent.Instance, failure: static e => new SendFailed(e));
         }
     }
 
@@ -335,7 +323,7 @@ public sealed class DatagramEndpoint : ReceiveActor
             return;
         }
         _receiving = true;
-        _ = ReceiveAsync(_socket, _anyAddress, size, _self);
+        ReceiveAsync(_socket, _anyAddress, size).PipeTo(Self, failure: static e => new ReadFailed(e));
     }
 
     // IP sockets: datagrams already queued are read on the actor's turn (a bounded batch, then a
@@ -361,7 +349,7 @@ public sealed class DatagramEndpoint : ReceiveActor
             if (!pending.IsCompleted)
             {
                 _receiving = true;
-                _ = _self.TellWhenCompleted(pending, static bytes => new DatagramReady(bytes), static e => new ReadFailed(e));
+                pending.PipeTo(Self, success: static bytes => new DatagramReady(bytes), failure: static e => new ReadFailed(e));
                 return;
             }
             int read;
@@ -381,7 +369,7 @@ public sealed class DatagramEndpoint : ReceiveActor
             }
         }
         _receiving = true;
-        _self.Tell(DatagramReady.More, ActorRefs.NoSender);
+        Self.Tell(DatagramReady.More, ActorRefs.NoSender);
     }
 
     private void ReceiveFailedInline(Exception error)
@@ -393,7 +381,7 @@ public sealed class DatagramEndpoint : ReceiveActor
         // ICMP errors (port unreachable as ECONNREFUSED) are reported and the endpoint keeps going, on its next turn.
         _handler.Tell(new SockDgram.ErrorReceived(OsErrors.FromException(error)), Self);
         _receiving = true;
-        _self.Tell(DatagramReady.More, ActorRefs.NoSender);
+        Self.Tell(DatagramReady.More, ActorRefs.NoSender);
     }
 
     private void OnDatagramReady(DatagramReady ready)
@@ -425,7 +413,7 @@ public sealed class DatagramEndpoint : ReceiveActor
         return sender;
     }
 
-    private static async Task ReceiveAsync(Socket socket, EndPoint any, int size, SelfMailbox self)
+    private static async Task<DatagramRead> ReceiveAsync(Socket socket, EndPoint any, int size)
     {
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
         try
@@ -438,11 +426,7 @@ public sealed class DatagramEndpoint : ReceiveActor
                 result = await socket.ReceiveFromAsync(buffer.AsMemory(0, size), SocketFlags.None, any).ConfigureAwait(false);
                 batch.Add((buffer.AsSpan(0, result.ReceivedBytes).ToArray(), result.RemoteEndPoint));
             }
-            self.Tell(new DatagramRead(batch), ActorRefs.NoSender);
-        }
-        catch (Exception e)
-        {
-            self.Tell(new ReadFailed(e), ActorRefs.NoSender);
+            return new DatagramRead(batch);
         }
         finally
         {
@@ -499,33 +483,34 @@ public sealed class DatagramEndpoint : ReceiveActor
         while (_sends.Count > 0)
         {
             var (send, _, commander) = _sends.Dequeue();
-            commander.Tell(new SockDgram.CommandFailed(send, OsErrors.FromErrno(9)), Self);
+            commander.Tell(new SockDgram.CommandFailed(send, OsErrors.FromErrno(OsErrors.EBADF)), Self);
         }
         foreach (var (send, commander) in _awaitingTarget.Values.SelectMany(waiting => waiting))
         {
-            commander.Tell(new SockDgram.CommandFailed(send, OsErrors.FromErrno(9)), Self);
+            commander.Tell(new SockDgram.CommandFailed(send, OsErrors.FromErrno(OsErrors.EBADF)), Self);
         }
         _awaitingTarget.Clear();
     }
 
     // A receive into this actor's buffer completed with this many bytes; More (-1): keep reading.
-    private sealed record DatagramReady(int Bytes)
+    // Completions piped to the actor itself; one that lands after the actor stopped is expected, not logged.
+    private sealed record DatagramReady(int Bytes) : ISelfMessage
     {
         public static readonly DatagramReady More = new(-1);
     }
 
-    private sealed record DatagramRead(List<(byte[] Data, EndPoint From)> Datagrams);
+    private sealed record DatagramRead(List<(byte[] Data, EndPoint From)> Datagrams) : ISelfMessage;
 
-    private sealed record ReadFailed(Exception Error);
+    private sealed record ReadFailed(Exception Error) : ISelfMessage;
 
-    private sealed record Sent
+    private sealed record Sent : ISelfMessage
     {
         public static readonly Sent Instance = new();
     }
 
-    private sealed record SendFailed(Exception Error);
+    private sealed record SendFailed(Exception Error) : ISelfMessage;
 
-    private sealed record TargetResolved(Endpoint Target, SocketAddress Address);
+    private sealed record TargetResolved(Endpoint Target, SocketAddress Address) : ISelfMessage;
 
-    private sealed record TargetFailed(Endpoint Target, PythonError Error);
+    private sealed record TargetFailed(Endpoint Target, PythonError Error) : ISelfMessage;
 }

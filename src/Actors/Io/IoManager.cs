@@ -1,7 +1,8 @@
 using Agent.Actors.Io.Interop;
-using Agent.Actors.Kernel;
 using Agent.Actors.Resolution;
+using Agent.Messages;
 using Agent.Messages.Io;
+using Akka.Actor;
 
 namespace Agent.Actors.Io;
 
@@ -9,18 +10,28 @@ namespace Agent.Actors.Io;
 /// The entry point of the IO layer (Akka.IO's manager): receives <see cref="SockStream.Bind"/>,
 /// <see cref="SockStream.Connect"/>, <see cref="SockStream.CreateConnection"/>, <see cref="SockDgram.Bind"/>,
 /// <see cref="SockDgram.Connect"/> and <see cref="SocketPair"/>, and starts one child actor per socket, which
-/// replies to the sender. Children are stopped, never restarted, when they fail. Host names in any
+/// replies to the sender. Socket children are stopped, never restarted, when they fail. Host names in any
 /// command resolve through one <see cref="IAddressResolver"/>: by default a <see cref="ResolverActor"/>
-/// child named <c>resolver</c> (libc's getaddrinfo, one request actor per lookup, CPython's results and errors).
+/// child named <c>resolver</c> (libc's getaddrinfo, one request actor per lookup, CPython's results and
+/// errors), which is restarted when it fails and started again when it stops.
 /// </summary>
 public sealed class IoManager : ReceiveActor
 {
-    private readonly IoSettings _settings;
-    private IAddressResolver? _resolver;
+    /// <summary>The name of the default resolver child.</summary>
+    public const string ResolverName = "resolver";
 
-    private IoManager(IoSettings settings, IAddressResolver? resolver)
+    // The resolver answers every request by its own timeout; the ask waits this much longer, guarding only a dead resolver.
+    private static readonly TimeSpan AskMargin = TimeSpan.FromSeconds(5);
+
+    private readonly IoSettings _settings;
+    private readonly ResolverSettings _resolverSettings;
+    private IAddressResolver? _resolver;
+    private IActorRef? _resolverChild;
+
+    private IoManager(IoSettings settings, ResolverSettings resolverSettings, IAddressResolver? resolver)
     {
         _settings = settings;
+        _resolverSettings = resolverSettings;
         _resolver = resolver;
         Receive<SockStream.Bind>(bind => Context.ActorOf(StreamListener.Props(Sender, bind, _settings, Resolver)));
         Receive<SockStream.Connect>(connect => Context.ActorOf(StreamConnection.Outgoing(connect, Sender, _settings, Resolver)));
@@ -31,19 +42,54 @@ public sealed class IoManager : ReceiveActor
         Receive<SockDgram.Connect>(connect => Context.ActorOf(DatagramEndpoint.Props(Sender, connect, _settings, Resolver)));
         Receive<SocketPair>(OpenPair);
         Receive<SockStream.Command>(command => Sender.Tell(new SockStream.CommandFailed(command,
-            new Agent.Messages.PythonError("ValueError", null, $"{command.GetType().Name} goes to a listener or connection, not the IO manager")), Self));
+            new PythonError("ValueError", null, $"{command.GetType().Name} goes to a listener or connection, not the IO manager")), Self));
         Receive<SockDgram.Command>(command => Sender.Tell(new SockDgram.CommandFailed(command,
-            new Agent.Messages.PythonError("ValueError", null, $"{command.GetType().Name} goes to a datagram endpoint, not the IO manager")), Self));
+            new PythonError("ValueError", null, $"{command.GetType().Name} goes to a datagram endpoint, not the IO manager")), Self));
+        Receive<Terminated>(t =>
+        {
+            if (t.ActorRef.Equals(_resolverChild))
+            {
+                // Stopped rather than failed: the next name starts a new resolver instead of waiting on a dead one.
+                _resolverChild = null;
+                _resolver = null;
+            }
+        });
     }
 
-    /// <summary>Props of the manager; without a <paramref name="resolver"/> it starts its own <see cref="ResolverActor"/> child.</summary>
-    public static Props Props(IoSettings? settings = null, IAddressResolver? resolver = null) =>
-        Kernel.Props.FromFactory(() => new IoManager(settings ?? IoSettings.Default, resolver));
+    /// <summary>
+    /// Props of the manager. Without a <paramref name="resolver"/> it starts its own <see cref="ResolverActor"/>
+    /// child with <paramref name="resolverSettings"/> (defaults when null) on the first host name.
+    /// </summary>
+    public static Props Props(IoSettings? settings = null, IAddressResolver? resolver = null, ResolverSettings? resolverSettings = null)
+    {
+        var resolution = resolverSettings ?? ResolverSettings.Default;
+        ResolverActor.Validate(resolution);
+        return FactoryProps.Of(() => new IoManager(settings ?? IoSettings.Default, resolution, resolver));
+    }
 
-    private IAddressResolver Resolver => _resolver ??= new ResolverActorAddressResolver(Context.ActorOf(ResolverActor.Props(), "resolver"));
+    private IAddressResolver Resolver
+    {
+        get
+        {
+            // A resolver that stopped is gone from the children before its Terminated reaches us: a command queued
+            // in between must not be sent to the dead ref (it would wait for the ask timeout).
+            if (_resolverChild is not null && Context.Child(ResolverName).IsNobody())
+            {
+                _resolverChild = null;
+                _resolver = null;
+            }
+            if (_resolver is null)
+            {
+                _resolverChild = Context.ActorOf(ResolverActor.Props(_resolverSettings), ResolverName);
+                Context.Watch(_resolverChild);
+                _resolver = new ResolverActorAddressResolver(_resolverChild, _resolverSettings.Timeout + AskMargin);
+            }
+            return _resolver;
+        }
+    }
 
     /// <inheritdoc />
-    protected internal override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.StoppingStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => new SocketsStopResolverRestarts();
 
     private void OpenPair(SocketPair pair)
     {
@@ -63,5 +109,13 @@ public sealed class IoManager : ReceiveActor
         var a = Context.ActorOf(StreamConnection.Accepted(first, Sender, pair.Options, _settings, announce: false));
         var b = Context.ActorOf(StreamConnection.Accepted(second, Sender, pair.Options, _settings, announce: false));
         Sender.Tell(new SocketPairOpened(a, b, firstInfo, secondInfo), Self);
+    }
+
+    // A socket actor that fails has already lost its socket (stopping releases it); the resolver owns no
+    // socket and keeps its ref alive across a restart, so the actors that hold it keep working.
+    private sealed class SocketsStopResolverRestarts() : OneForOneStrategy(Akka.Actor.SupervisorStrategy.DefaultDecider)
+    {
+        protected override Directive Handle(IActorRef child, Exception exception) =>
+            child.Path.Name == ResolverName ? Directive.Restart : Directive.Stop;
     }
 }

@@ -6,6 +6,18 @@ namespace Agent.Actors.Io;
 /// <summary>Turns OS failures into <see cref="PythonError"/>s worded exactly as CPython on Linux words them.</summary>
 public static class OsErrors
 {
+    /// <summary>errno 2: no such file or directory.</summary>
+    public const int ENOENT = 2;
+
+    /// <summary>errno 4: a call was interrupted by a signal.</summary>
+    public const int EINTR = 4;
+
+    /// <summary>errno 9: bad file descriptor (the socket is closed).</summary>
+    public const int EBADF = 9;
+
+    /// <summary>errno 11: the call would block.</summary>
+    public const int EAGAIN = 11;
+
     /// <summary>errno 13.</summary>
     public const int EACCES = 13;
 
@@ -18,17 +30,32 @@ public static class OsErrors
     /// <summary>errno 24: this process is out of descriptors.</summary>
     public const int EMFILE = 24;
 
+    /// <summary>errno 32: broken pipe.</summary>
+    public const int EPIPE = 32;
+
+    /// <summary>errno 89: a send without a destination on an unconnected socket.</summary>
+    public const int EDESTADDRREQ = 89;
+
     /// <summary>errno 90.</summary>
     public const int EMSGSIZE = 90;
 
     /// <summary>errno 98.</summary>
     public const int EADDRINUSE = 98;
 
+    /// <summary>errno 99: what .NET reports for a Unix path that does not exist.</summary>
+    public const int EADDRNOTAVAIL = 99;
+
+    /// <summary>errno 103: the peer went away before accept() returned it.</summary>
+    public const int ECONNABORTED = 103;
+
     /// <summary>errno 105: no buffer space (kernel memory for sockets).</summary>
     public const int ENOBUFS = 105;
 
     /// <summary>errno 111.</summary>
     public const int ECONNREFUSED = 111;
+
+    /// <summary>errno 114: an operation is already in progress.</summary>
+    public const int EALREADY = 114;
 
     /// <summary>Python's <c>socket.timeout</c> (an alias of TimeoutError since 3.10) as raised by a settimeout deadline.</summary>
     public static PythonError TimedOut { get; } = new("TimeoutError", null, "timed out");
@@ -50,7 +77,7 @@ public static class OsErrors
     /// </summary>
     public static PythonError? OverPendingLimit(string queue, long pending, int size, long limit) =>
         pending > 0 && pending + size > limit
-            ? FromErrno(11) with { Strerror = $"Resource temporarily unavailable ({queue} queue full: {pending} bytes pending, limit {limit})" }
+            ? FromErrno(EAGAIN) with { Strerror = $"Resource temporarily unavailable ({queue} queue full: {pending} bytes pending, limit {limit})" }
             : null;
 
     /// <summary>True for the errno values that mean "out of descriptors or socket memory": retry later.</summary>
@@ -62,7 +89,7 @@ public static class OsErrors
     /// way to be unavailable, so it is Python's FileNotFoundError again.
     /// </summary>
     public static PythonError FromUnixException(Exception exception) =>
-        FromException(exception) is { Errno: 99 } ? FromErrno(2) : FromException(exception);
+        FromException(exception) is { Errno: EADDRNOTAVAIL } ? FromErrno(ENOENT) : FromException(exception);
 
     /// <summary>Sorts every exception a socket call can throw into Python's words, in one place.</summary>
     public static PythonError FromException(Exception exception) => exception switch
@@ -76,7 +103,7 @@ public static class OsErrors
         OperationCanceledException or TimeoutException => TimedOut,
         UnauthorizedAccessException => FromErrno(EACCES),
         // Socket.*Async on a disposed socket: Python says "Bad file descriptor".
-        ObjectDisposedException => FromErrno(9),
+        ObjectDisposedException => FromErrno(EBADF),
         IOException { InnerException: SocketException inner } => FromException(inner),
         IOException e when e.HResult is > 0 and < 200 => FromErrno(e.HResult),
         _ => new PythonError("OSError", null, exception.Message),

@@ -1,6 +1,7 @@
 using System.Net;
-using Agent.Actors.Kernel;
+using Agent.Messages;
 using Agent.Messages.Resolution;
+using Akka.Actor;
 
 namespace Agent.Actors.Io;
 
@@ -26,7 +27,7 @@ public sealed class ResolverActorAddressResolver(IActorRef resolver, TimeSpan? t
                 .Distinct()
                 .ToList(),
             ResolutionFailed failed => throw new AddressResolutionException(failed.Error),
-            _ => throw new AddressResolutionException(new Agent.Messages.PythonError("OSError", null, $"unexpected resolver reply {reply}")),
+            _ => throw new AddressResolutionException(new PythonError("OSError", null, $"unexpected resolver reply {reply}")),
         };
     }
 

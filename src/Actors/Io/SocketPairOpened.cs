@@ -1,5 +1,5 @@
-using Agent.Actors.Kernel;
 using Agent.Messages.Io;
+using Akka.Actor;
 
 namespace Agent.Actors.Io;
 

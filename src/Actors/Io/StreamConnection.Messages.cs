@@ -1,26 +1,32 @@
-using System.Net;
 using System.Net.Sockets;
+using Agent.Messages.Io;
+using Akka.Actor;
 
 namespace Agent.Actors.Io;
 
 public sealed partial class StreamConnection
 {
-    // Socket completions, told by the continuation to the actor itself; only handlers touch state.
-    private sealed record ReadDone(ReadOnlyMemory<byte> Data);
+    // Socket completions, piped to the actor itself; only handlers touch state. One that lands after the
+    // actor stopped (a read cut short by the close) is expected: a dead letter, but not logged as one.
+    private sealed record ReadDone(ReadOnlyMemory<byte> Data) : ISelfMessage;
 
-    private sealed record ReadFailed(Exception Error);
+    private sealed record ReadFailed(Exception Error) : ISelfMessage;
 
-    private sealed record WriteDone(int Bytes);
+    private sealed record WriteDone(int Bytes) : ISelfMessage;
 
-    private sealed record WriteFailed(Exception Error);
+    private sealed record WriteFailed(Exception Error) : ISelfMessage;
 
-    private sealed record ConnectDone(Socket Socket);
+    private sealed record ConnectDone(Socket Socket) : ISelfMessage;
 
-    private sealed record ConnectFailed(Exception Error);
+    private sealed record ConnectFailed(Exception Error) : ISelfMessage;
 
-    private sealed record ConnectTimedOut;
+    private sealed record ConnectTimedOut : ISelfMessage
+    {
+        public static readonly ConnectTimedOut Instance = new();
+    }
 
-    private sealed record PendingWrite(ReadOnlyMemory<byte> Data, Agent.Messages.Io.SockStream.Write Command, Kernel.IActorRef Commander);
+    private sealed record PendingWrite(ReadOnlyMemory<byte> Data, SockStream.Write Command, IActorRef Commander);
 
-    private sealed record CloseRequest(Agent.Messages.Io.SockStream.Command Command, Kernel.IActorRef Commander);
+    // PeerInitiated: the peer shut its side and we flush and close on our own; no commander to answer.
+    private sealed record CloseRequest(SockStream.Command Command, IActorRef Commander, bool PeerInitiated = false);
 }

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Io;
+using Akka.Actor;
 
 namespace Agent.Actors.Io;
 
@@ -71,46 +71,42 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
         _announce = true;
     }
 
-    private SelfMailbox _self = null!;
-
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>A connection over an accepted (or otherwise connected) socket; announces <see cref="SockStream.Connected"/> to <paramref name="handler"/> when <paramref name="announce"/>.</summary>
     public static Props Accepted(Socket socket, IActorRef handler, SocketOptions? options, IoSettings settings,
         bool announce = true, IReadOnlyList<SockStream.ConnectAttempt>? attempts = null) =>
-        Props.FromFactory(() => new StreamConnection(socket, handler, options, settings, announce, attempts));
+        FactoryProps.Of(() => new StreamConnection(socket, handler, options, settings, announce, attempts));
 
     /// <summary>
     /// An outgoing connection: resolves host names through <paramref name="resolver"/>, connects, then replies
     /// <see cref="SockStream.Connected"/> or <see cref="SockStream.CommandFailed"/> to <paramref name="commander"/>.
     /// </summary>
     public static Props Outgoing(SockStream.Connect connect, IActorRef commander, IoSettings settings, IAddressResolver resolver) =>
-        Props.FromFactory(() => new StreamConnection(connect, commander, settings, resolver));
+        FactoryProps.Of(() => new StreamConnection(connect, commander, settings, resolver));
 
     /// <inheritdoc />
-    protected internal override void PreStart()
+    protected override void PreStart()
     {
-        _self = new SelfMailbox(Self);
         Context.Watch(_handler);
         if (_connect is { } connect)
         {
             if (connect.Timeout is { } timeout)
             {
-                Timers.StartSingleTimer("connect-timeout", new ConnectTimedOut(), timeout);
+                Timers.StartSingleTimer("connect-timeout", ConnectTimedOut.Instance, timeout);
             }
-            _ = EndpointResolution.ResolveInto(connect.Remote, connect.Local, _resolver!, _self);
+            EndpointResolution.ResolveInto(connect.Remote, connect.Local, _resolver!, Self);
             return;
         }
         StartConnected();
     }
 
     /// <inheritdoc />
-    protected internal override void PostStop()
+    protected override void PostStop()
     {
-        _self.Close();
         _socket?.Dispose();
-        FailQueuedWrites(OsErrors.FromErrno(9));
+        FailQueuedWrites(OsErrors.FromErrno(OsErrors.EBADF));
     }
 
     private void StartConnected()
@@ -157,20 +153,7 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
             FailConnect(OsErrors.FromException(e));
             return;
         }
-        _ = ConnectAsync(socket, address, _self);
-    }
-
-    private static async Task ConnectAsync(Socket socket, System.Net.EndPoint address, SelfMailbox self)
-    {
-        try
-        {
-            await socket.ConnectAsync(address).ConfigureAwait(false);
-            self.Tell(new ConnectDone(socket), ActorRefs.NoSender);
-        }
-        catch (Exception e)
-        {
-            self.Tell(new ConnectFailed(e), ActorRefs.NoSender);
-        }
+        socket.ConnectAsync(address).PipeTo(Self, success: () => new ConnectDone(socket), failure: static e => new ConnectFailed(e));
     }
 
     private void FailConnect(PythonError cause)
@@ -282,7 +265,7 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
             }
         }
         _reading = true;
-        _ = ReadAsync(_socket!, _chunk, wait: !_datagram && empty, LargeReads, _self);
+        ReadAsync(_socket!, _chunk, wait: !_datagram && empty, LargeReads).PipeTo(Self, failure: static e => new ReadFailed(e));
     }
 
     // Reads of at least this size come straight into the handler's array (see ReadAsync); smaller ones are
@@ -295,38 +278,30 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
         !_reading && !_finished && _registered && !_peerShut && (!_suspended || _closing is not null)
         && _closing is not { Command: not SockStream.ConfirmedClose };
 
-    private static async Task ReadAsync(Socket socket, int chunk, bool wait, bool large, SelfMailbox self)
+    private static async Task<ReadDone> ReadAsync(Socket socket, int chunk, bool wait, bool large)
     {
+        if (wait)
+        {
+            // A zero-byte read waits for data without holding a buffer, so idle connections cost no buffer;
+            // a busy connection (bytes already queued) skips it and reads at once.
+            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+        }
+        if (large && socket.Available is > 0 and var available)
+        {
+            // Bulk traffic: one FIONREAD buys receiving into the handler's array directly instead of copying.
+            var data = GC.AllocateUninitializedArray<byte>(Math.Min(available, chunk));
+            var read = await socket.ReceiveAsync(data, SocketFlags.None).ConfigureAwait(false);
+            return new ReadDone(data.AsMemory(0, read));
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(chunk);
         try
         {
-            if (wait)
-            {
-                // A zero-byte read waits for data without holding a buffer, so idle connections cost no buffer;
-                // a busy connection (bytes already queued) skips it and reads at once.
-                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-            }
-            if (large && socket.Available is > 0 and var available)
-            {
-                // Bulk traffic: one FIONREAD buys receiving into the handler's array directly instead of copying.
-                var data = GC.AllocateUninitializedArray<byte>(Math.Min(available, chunk));
-                var read = await socket.ReceiveAsync(data, SocketFlags.None).ConfigureAwait(false);
-                self.Tell(new ReadDone(data.AsMemory(0, read)), ActorRefs.NoSender);
-                return;
-            }
-            var buffer = ArrayPool<byte>.Shared.Rent(chunk);
-            try
-            {
-                var read = await socket.ReceiveAsync(buffer.AsMemory(0, chunk), SocketFlags.None).ConfigureAwait(false);
-                self.Tell(new ReadDone(buffer.AsSpan(0, read).ToArray()), ActorRefs.NoSender);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            var read = await socket.ReceiveAsync(buffer.AsMemory(0, chunk), SocketFlags.None).ConfigureAwait(false);
+            return new ReadDone(buffer.AsSpan(0, read).ToArray());
         }
-        catch (Exception e)
+        finally
         {
-            self.Tell(new ReadFailed(e), ActorRefs.NoSender);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -343,7 +318,7 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
             // A short read took everything there was a moment ago: go straight to the buffer-less wait
             // (which checks for data itself) instead of asking the socket first.
             _reading = true;
-            _ = ReadAsync(_socket!, _chunk, wait: true, LargeReads, _self);
+            ReadAsync(_socket!, _chunk, wait: true, LargeReads).PipeTo(Self, failure: static e => new ReadFailed(e));
             return;
         }
         StartRead();
@@ -390,7 +365,7 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
             return;
         }
         // Flush what is queued, then end with PeerClosed.
-        _closing = new CloseRequest(SockStream.Close.Instance, ActorRefs.Nobody);
+        _closing = new CloseRequest(SockStream.Close.Instance, ActorRefs.Nobody, PeerInitiated: true);
         CheckDrained();
     }
 
@@ -398,7 +373,7 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
     {
         if (_finished || _closing is not null)
         {
-            Sender.Tell(new SockStream.CommandFailed(write, OsErrors.FromErrno(32) with { Strerror = "Broken pipe (connection is closing)" }), Self);
+            Sender.Tell(new SockStream.CommandFailed(write, OsErrors.FromErrno(OsErrors.EPIPE) with { Strerror = "Broken pipe (connection is closing)" }), Self);
             return;
         }
         if (OsErrors.OverPendingLimit("write", _pendingBytes, write.Data.Length, _settings.MaxPendingWriteBytes) is { } full)
@@ -442,7 +417,7 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
                 continue;
             }
             _writing = true;
-            _ = _self.TellWhenCompleted(pending, static bytes => new WriteDone(bytes), static e => new WriteFailed(e));
+            pending.PipeTo(Self, success: static bytes => new WriteDone(bytes), failure: static e => new WriteFailed(e));
         }
         CheckDrained();
     }
@@ -515,9 +490,9 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
         {
             return;
         }
-        if (_closing is not null && !_closing.Commander.IsNobody())
+        if (_closing is { PeerInitiated: false })
         {
-            Sender.Tell(new SockStream.CommandFailed(command, OsErrors.FromErrno(114)), Self);
+            Sender.Tell(new SockStream.CommandFailed(command, OsErrors.FromErrno(OsErrors.EALREADY)), Self);
             return;
         }
         _closing = new CloseRequest(command, Sender);
@@ -551,7 +526,7 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
                     Finish(SockStream.ConfirmedClosed.Instance, _closing, abort: false);
                 }
                 break;
-            case SockStream.Close when _closing.Commander.IsNobody():
+            case SockStream.Close when _closing.PeerInitiated:
                 Finish(SockStream.PeerClosed.Instance, null, abort: false);
                 break;
             default:
@@ -595,10 +570,10 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
             ShutdownQuietly();
         }
         _socket?.Dispose();
-        var cause = closed is SockStream.ErrorClosed error ? error.Cause : OsErrors.FromErrno(9);
+        var cause = closed is SockStream.ErrorClosed error ? error.Cause : OsErrors.FromErrno(OsErrors.EBADF);
         FailQueuedWrites(cause);
         _handler.Tell(closed, Self);
-        if (request is { Commander: var commander } && !commander.IsNobody() && !commander.Equals(_handler))
+        if (request is { PeerInitiated: false, Commander: var commander } && !commander.IsNobody() && !commander.Equals(_handler))
         {
             commander.Tell(closed, Self);
         }

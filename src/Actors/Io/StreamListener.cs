@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Io;
+using Akka.Actor;
+using Akka.Event;
 
 namespace Agent.Actors.Io;
 
@@ -26,6 +27,8 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
     private int _exhaustedFailures;
     private bool _unbound;
     private bool _ownsNode;
+    // The socket of the one pending accept; a stopped listener's PostStop closes one nobody took.
+    private readonly Handoff<Socket> _accepted = new();
 
     private StreamListener(IActorRef handler, SockStream.Bind bind, IoSettings settings, IAddressResolver resolver)
     {
@@ -40,33 +43,30 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
         Receive<Terminated>(_ => Context.Stop(Self));
     }
 
-    private SelfMailbox _self = null!;
-
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>A listener for <paramref name="bind"/> whose events go to <paramref name="handler"/>; a host name resolves through <paramref name="resolver"/>.</summary>
     public static Props Props(IActorRef handler, SockStream.Bind bind, IoSettings settings, IAddressResolver resolver) =>
-        Kernel.Props.FromFactory(() => new StreamListener(handler, bind, settings, resolver));
+        FactoryProps.Of(() => new StreamListener(handler, bind, settings, resolver));
 
     /// <inheritdoc />
-    protected internal override void PreStart()
+    protected override void PreStart()
     {
-        _self = new SelfMailbox(Self);
         DescriptorReserve.TryAcquire();
         Context.Watch(_handler);
-        _ = EndpointResolution.ResolveInto(_bind.Endpoint, null, _resolver, _self);
+        EndpointResolution.ResolveInto(_bind.Endpoint, null, _resolver, Self);
     }
 
     /// <inheritdoc />
-    protected internal override void PostStop()
+    protected override void PostStop()
     {
-        _self.Close();
+        _accepted.Close();
         CloseSocket();
     }
 
     /// <inheritdoc />
-    protected internal override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.StoppingStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     private void DoBind(EndPoint address)
     {
@@ -110,7 +110,7 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
 
     private void Bound()
     {
-        Receive<Accepted>(OnAccepted);
+        Receive<Accepted>(_ => OnAccepted());
         Receive<AcceptFailed>(OnAcceptFailed);
         Receive<ResumeAccepting>(_ => Accept());
         Receive<SockStream.Unbind>(_ =>
@@ -124,7 +124,7 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
             {
                 Unbind();
             }
-            else if (_unbound && !Context.Children.Any())
+            else if (_unbound && !Context.GetChildren().Any())
             {
                 Context.Stop(Self);
             }
@@ -146,30 +146,27 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
             return;
         }
         _acceptPending = true;
-        _ = AcceptAsync(_socket, _self);
+        var accepted = _accepted;
+        _socket.AcceptAsync().PipeTo(Self, success: socket =>
+        {
+            accepted.Offer(socket);
+            return Accepted.Instance;
+        }, failure: static e => new AcceptFailed(e));
     }
 
-    private static async Task AcceptAsync(Socket listener, SelfMailbox self)
-    {
-        try
-        {
-            self.Tell(new Accepted(await listener.AcceptAsync().ConfigureAwait(false)), ActorRefs.NoSender);
-        }
-        catch (Exception e)
-        {
-            self.Tell(new AcceptFailed(e), ActorRefs.NoSender);
-        }
-    }
-
-    private void OnAccepted(Accepted accepted)
+    private void OnAccepted()
     {
         _acceptPending = false;
-        if (_unbound)
+        if (_accepted.Take() is not { } socket)
         {
-            accepted.Socket.Dispose();
             return;
         }
-        var nearlyExhausted = DescriptorReserve.NearlyExhausted(accepted.Socket, out var descriptor, out var limit);
+        if (_unbound)
+        {
+            socket.Dispose();
+            return;
+        }
+        var nearlyExhausted = DescriptorReserve.NearlyExhausted(socket, out var descriptor, out var limit);
         if (_exhaustedFailures > 0 && !nearlyExhausted)
         {
             _log.Info("accepting on {Endpoint} again after {Failures} failed attempts", _bind.Endpoint, _exhaustedFailures);
@@ -178,16 +175,16 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
         }
         try
         {
-            SocketFactory.Apply(accepted.Socket, _bind.Options, listener: false);
+            SocketFactory.Apply(socket, _bind.Options, listener: false);
         }
         catch (SocketException)
         {
             // The peer reset before we could set options; the connection actor reports the error.
         }
-        Context.Watch(Context.ActorOf(StreamConnection.Accepted(accepted.Socket, _handler, _bind.Options, _settings)));
+        Context.Watch(Context.ActorOf(StreamConnection.Accepted(socket, _handler, _bind.Options, _settings)));
         if (nearlyExhausted)
         {
-            var cause = OsErrors.FromErrno(24);
+            var cause = OsErrors.FromErrno(OsErrors.EMFILE);
             PauseAccepting(cause with { Strerror = $"{cause.Strerror} (descriptor {descriptor} of a limit of {limit})" });
             return;
         }
@@ -202,7 +199,7 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
             return;
         }
         var cause = OsErrors.FromException(failed.Error);
-        if (cause.Errno is 103 or 4)
+        if (cause.Errno is OsErrors.ECONNABORTED or OsErrors.EINTR)
         {
             // ECONNABORTED, EINTR: that client is gone; the next one is fine.
             Accept();
@@ -230,7 +227,7 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
     {
         _unbound = true;
         CloseSocket();
-        if (!Context.Children.Any())
+        if (!Context.GetChildren().Any())
         {
             Context.Stop(Self);
         }
@@ -250,11 +247,15 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
         }
     }
 
-    private sealed record Accepted(Socket Socket);
+    // Completions that land after the listener stopped are expected, so not logged as dead letters.
+    private sealed record Accepted : ISelfMessage
+    {
+        public static readonly Accepted Instance = new();
+    }
 
-    private sealed record AcceptFailed(Exception Error);
+    private sealed record AcceptFailed(Exception Error) : ISelfMessage;
 
-    private sealed record ResumeAccepting
+    private sealed record ResumeAccepting : ISelfMessage
     {
         public static readonly ResumeAccepting Instance = new();
     }

@@ -40,7 +40,7 @@ public static partial class UnixNode
         if (Lstat(path, out var buffer) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            if (errno == 2)
+            if (errno == OsErrors.ENOENT)
             {
                 return NodeKind.Missing;
             }
@@ -118,7 +118,7 @@ public static partial class UnixNode
             return null;
         }
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        return directory is null || Directory.Exists(directory) ? null : OsErrors.FromErrno(2, path);
+        return directory is null || Directory.Exists(directory) ? null : OsErrors.FromErrno(OsErrors.ENOENT, path);
     }
 
     /// <summary>Removes <paramref name="path"/> if, and only if, it is still a socket node.</summary>

@@ -1,5 +1,5 @@
-using Agent.Actors.Kernel;
 using Agent.Messages.Resolution;
+using Akka.Actor;
 
 namespace Agent.Actors.Resolution;
 
@@ -29,7 +29,7 @@ internal sealed class ResolutionRequestActor : ReceiveActor
     public static (IActorRef Actor, CancellationTokenSource Abandon) Start(IActorContext context, string name, ResolutionRequest request, BlockingLookupPool pool)
     {
         var abandoned = new CancellationTokenSource();
-        var self = context.ActorOf(Props.FromFactory(() => new ResolutionRequestActor(abandoned)), name);
+        var self = context.ActorOf(FactoryProps.Of(() => new ResolutionRequestActor(abandoned)), name);
         var parent = context.Self;
         var token = abandoned.Token;
         pool.Run(request, token).ContinueWith(
@@ -60,10 +60,10 @@ internal sealed class ResolutionRequestActor : ReceiveActor
 
     // Stopping abandons the call; the token source is not disposed because the pool
     // thread may still read its token.
-    protected internal override void PostStop() => _abandoned.Cancel();
+    protected override void PostStop() => _abandoned.Cancel();
 
-    private sealed record LookupCrashed(Exception Cause);
+    private sealed record LookupCrashed(Exception Cause) : ISelfMessage;
 }
 
 /// <summary>From the pool (on behalf of a request actor) to the resolver: the one reply, <see cref="Resolved"/> or <see cref="ResolutionFailed"/>.</summary>
-internal sealed record RequestCompleted(ResolutionRequest Request, object Reply);
+internal sealed record RequestCompleted(ResolutionRequest Request, object Reply) : ISelfMessage;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Resolution;
+using Akka.Actor;
 
 namespace Agent.Actors.Resolution;
 
@@ -47,20 +47,26 @@ public sealed class ResolverActor : ReceiveActor, IWithTimers
     public static Props Props(ResolverSettings? settings = null)
     {
         settings ??= ResolverSettings.Default;
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Concurrency, 1, nameof(settings));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.Timeout, TimeSpan.Zero, nameof(settings));
-        ArgumentOutOfRangeException.ThrowIfNegative(settings.MaxCacheEntries, nameof(settings));
-        return Kernel.Props.FromFactory(() => new ResolverActor(settings));
+        Validate(settings);
+        return FactoryProps.Of(() => new ResolverActor(settings));
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of its range.</summary>
+    public static void Validate(ResolverSettings settings)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Concurrency, 1, nameof(settings.Concurrency));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.Timeout, TimeSpan.Zero, nameof(settings.Timeout));
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.MaxCacheEntries, nameof(settings.MaxCacheEntries));
     }
 
     /// <inheritdoc />
-    protected internal override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.StoppingStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     /// <inheritdoc />
-    protected internal override void PreStart() => _pool = new BlockingLookupPool(_settings.Concurrency, _settings.Lookup);
+    protected override void PreStart() => _pool = new BlockingLookupPool(_settings.Concurrency, _settings.Lookup);
 
     /// <inheritdoc />
-    protected internal override void PostStop()
+    protected override void PostStop()
     {
         _pool?.Dispose();
         foreach (var flight in _byChild.Values)
@@ -184,7 +190,7 @@ public sealed class ResolverActor : ReceiveActor, IWithTimers
         public LinkedListNode<InFlight>? Node { get; set; }
     }
 
-    private sealed class SweepDeadlines
+    private sealed class SweepDeadlines : ISelfMessage
     {
         public static SweepDeadlines Instance { get; } = new();
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Numerics;
 using System.Text.Json.Nodes;
 using Agent.Actors.Resolution;
+using Agent.Output;
 
 namespace Agent.Cli;
 
@@ -69,7 +70,7 @@ internal static class AddrCommand
     private static string NoNul(string text) =>
         text.Contains('\0', StringComparison.Ordinal) ? throw new UsageException("argument contains a NUL byte") : text;
 
-    private static (JsonNode, string) Packed(byte[] bytes) => (PythonValues.Hex(bytes), PythonValues.Hex(bytes));
+    private static (JsonNode, string) Packed(byte[] bytes) => (PythonJson.Hex(bytes), PythonJson.Hex(bytes));
 
     private static (JsonNode, string) Text(string text) => (text, text);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agent.Actors.Resolution;
+using Agent.Output;
 using Agent.Messages;
 
 namespace Agent.Cli;
@@ -22,7 +23,7 @@ internal static class CliOutput
         Console.Error.WriteLine(error.ToString());
         if (json)
         {
-            Console.Out.WriteLine(PythonValues.ToJson(error).ToJsonString(Compact));
+            Console.Out.WriteLine(PythonJson.ToJson(error).ToJsonString(Compact));
         }
         return ExitCodes.Failure;
     }

@@ -1,6 +1,7 @@
-using Agent.Actors.Kernel;
 using Agent.Actors.Resolution;
 using Agent.Messages.Resolution;
+using Agent.Output;
+using Akka.Actor;
 
 namespace Agent.Cli;
 
@@ -16,10 +17,12 @@ internal static class CliResolver
         {
             throw new UsageException(problem);
         }
-        await using var system = ActorSystem.Create("agent");
-        var resolver = system.ActorOf(ResolverActor.Props(new ResolverSettings { Concurrency = 1, Timeout = timeout }), "resolver");
-        // The resolver always answers (at the latest with its own timeout); the margin only guards a dead system.
-        return await resolver.Ask<object>(request, timeout + TimeSpan.FromSeconds(5));
+        return await CliSystem.RunAsync("agent", system =>
+        {
+            var resolver = system.ActorOf(ResolverActor.Props(new ResolverSettings { Concurrency = 1, Timeout = timeout }), "resolver");
+            // The resolver always answers (at the latest with its own timeout); the margin only guards a dead system.
+            return resolver.Ask<object>(request, timeout + TimeSpan.FromSeconds(5));
+        });
     }
 
     /// <summary>Prints the reply: the result as Python prints it (or JSON), or the failure.</summary>
@@ -27,7 +30,7 @@ internal static class CliResolver
     {
         return await AskAsync(request, timeout) switch
         {
-            Resolved r => CliOutput.Success(json, PythonValues.ToJson(r.Result), (text ?? PythonRepr.Print)(r.Result)),
+            Resolved r => CliOutput.Success(json, PythonJson.ToJson(r.Result), (text ?? PythonRepr.Print)(r.Result)),
             ResolutionFailed f => CliOutput.Failure(json, f.Error),
             var other => throw new InvalidOperationException($"unexpected resolver reply {other}"),
         };

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Agent.Actors.Io;
-using Agent.Actors.Kernel;
+using Agent.Actors.Resolution;
 using Agent.Messages;
 using Agent.Messages.Io;
 using Agent.Output;
+using Akka.Actor;
 
 namespace Agent.Cli;
 
@@ -41,12 +42,11 @@ internal static class ConnectCommand
 
     private static async Task<int> RunAsync(string host, int port, TimeSpan timeout, bool json)
     {
-        await using var system = ActorSystem.Create("agent-connect", new ActorSystemSettings { LogLevel = Serilog.Events.LogEventLevel.Fatal });
-        // create_connection resolves through the resolver actors, as every lookup in the agent does.
-        var resolver = system.ActorOf(Agent.Actors.Resolution.ResolverActor.Props(), "resolver");
-        var io = system.ActorOf(IoManager.Props(resolver: new ResolverActorAddressResolver(resolver, timeout)), "io");
+        // create_connection resolves through the IO manager's resolver actors, as every lookup in the agent does.
         // The ask's temporary actor is the connection's handler: when it completes, the connection closes itself.
-        var reply = await io.Ask<object>(new SockStream.CreateConnection(host, port, timeout), timeout + TimeSpan.FromSeconds(5));
+        var reply = await CliSystem.RunAsync("agent-connect", system =>
+            system.ActorOf(IoManager.Props(resolverSettings: new ResolverSettings { Timeout = timeout }), "io")
+                .Ask<object>(new SockStream.CreateConnection(host, port, timeout), timeout + TimeSpan.FromSeconds(5)));
         var (socket, attempts, error) = reply switch
         {
             SockStream.Connected c => (c.Socket, c.Attempts ?? [], (PythonError?)null),
@@ -82,37 +82,26 @@ internal static class ConnectCommand
 
     private static string ToJson(string host, int port, SocketInfo? socket, IReadOnlyList<SockStream.ConnectAttempt> attempts, PythonError? error)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        var result = new JsonObject { ["host"] = host, ["port"] = port };
+        if (socket is not null)
         {
-            w.WriteStartObject();
-            w.WriteString("host", host);
-            w.WriteNumber("port", port);
-            if (socket is not null)
-            {
-                w.WriteString("family", socket.Family);
-                w.WriteString("type", socket.Type);
-                w.WriteNumber("proto", socket.Proto);
-                w.WriteString("local", socket.Local.ToString());
-                w.WriteString("peer", socket.Peer?.ToString());
-            }
-            if (error is not null)
-            {
-                PythonErrorJson.Write(w, error);
-            }
-            w.WriteStartArray("attempts");
-            foreach (var a in attempts)
-            {
-                w.WriteStartObject();
-                w.WriteString("address", a.Address.ToString());
-                w.WriteString("outcome", a.Outcome);
-                w.WriteNumber("started_ms", Math.Round(a.StartedMs, 3));
-                w.WriteNumber("elapsed_ms", Math.Round(a.ElapsedMs, 3));
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
+            result["family"] = socket.Family;
+            result["type"] = socket.Type;
+            result["proto"] = socket.Proto;
+            result["local"] = socket.Local.ToString();
+            result["peer"] = socket.Peer?.ToString();
         }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        if (error is not null)
+        {
+            PythonJson.AddError(result, error);
+        }
+        result["attempts"] = new JsonArray([.. attempts.Select(a => (JsonNode)new JsonObject
+        {
+            ["address"] = a.Address.ToString(),
+            ["outcome"] = a.Outcome,
+            ["started_ms"] = Math.Round(a.StartedMs, 3),
+            ["elapsed_ms"] = Math.Round(a.ElapsedMs, 3),
+        })]);
+        return result.ToJsonString();
     }
 }

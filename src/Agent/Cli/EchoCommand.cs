@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Agent.Actors.Io;
-using Agent.Actors.Kernel;
 using Agent.Clients;
 using Agent.Messages;
 using Agent.Messages.Io;
@@ -68,29 +67,35 @@ internal static class EchoCommand
 
     private static async Task<int> RunAsync(Endpoint target, byte[] payload, int chunk, TimeSpan timeout, bool json)
     {
-        await using var system = ActorSystem.Create("agent-echo", new ActorSystemSettings { LogLevel = Serilog.Events.LogEventLevel.Fatal });
-        var io = system.ActorOf(IoManager.Props(), "io");
         if (!json)
         {
             Console.WriteLine($"connecting to {target}");
         }
         var connected = false;
-        var outcome = await EchoClient.RunAsync(system, io, target, payload, chunk, timeout,
-            () =>
+        var done = new TaskCompletionSource<EchoOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var outcome = await CliSystem.RunAsync("agent-echo", system =>
+        {
+            system.ActorOf(EchoClient.Props(system.ActorOf(IoManager.Props(), "io"), target, payload, chunk, timeout, OnSending, OnChunk, done), "echo-client");
+            return done.Task;
+        });
+
+        void OnSending()
+        {
+            connected = true;
+            if (!json)
             {
-                connected = true;
-                if (!json)
-                {
-                    Console.WriteLine($"sending {PyRepr.Bytes(payload)}");
-                }
-            },
-            data =>
+                Console.WriteLine($"sending {PythonRepr.Bytes(payload)}");
+            }
+        }
+
+        void OnChunk(byte[] data)
+        {
+            if (!json)
             {
-                if (!json)
-                {
-                    Console.WriteLine($"received {PyRepr.Bytes(data)}");
-                }
-            });
+                Console.WriteLine($"received {PythonRepr.Bytes(data)}");
+            }
+        }
+
         var received = outcome.Received;
         var error = outcome.Error
             ?? (received.AsSpan().SequenceEqual(payload) ? null : new PythonError("ValueError", null, $"echoed data differs: sent {payload.Length} bytes, received {received.Length}"));
@@ -115,35 +120,21 @@ internal static class EchoCommand
 
     private static string ToJson(Endpoint target, byte[] payload, EchoOutcome outcome, PythonError? error)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        var result = new JsonObject { ["endpoint"] = target.ToString() };
+        if (error is not null)
         {
-            writer.WriteStartObject();
-            writer.WriteString("endpoint", target.ToString());
-            if (error is not null)
-            {
-                PythonErrorJson.Write(writer, error);
-            }
-            else
-            {
-                var socket = outcome.Socket!;
-                writer.WriteString("family", socket.Family);
-                writer.WriteString("type", socket.Type);
-                writer.WriteNumber("proto", socket.Proto);
-                writer.WriteString("local", socket.Local.ToString());
-                writer.WriteString("peer", socket.Peer?.ToString());
-                writer.WriteString("sent", Encoding.UTF8.GetString(payload));
-                writer.WriteString("received", Encoding.UTF8.GetString(outcome.Received));
-                writer.WriteStartArray("chunks");
-                foreach (var c in outcome.Chunks)
-                {
-                    writer.WriteStringValue(Encoding.UTF8.GetString(c));
-                }
-                writer.WriteEndArray();
-                writer.WriteNumber("rtt_ms", Math.Round(outcome.RttMs, 3));
-            }
-            writer.WriteEndObject();
+            return PythonJson.AddError(result, error).ToJsonString();
         }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        var socket = outcome.Socket!;
+        result["family"] = socket.Family;
+        result["type"] = socket.Type;
+        result["proto"] = socket.Proto;
+        result["local"] = socket.Local.ToString();
+        result["peer"] = socket.Peer?.ToString();
+        result["sent"] = Encoding.UTF8.GetString(payload);
+        result["received"] = Encoding.UTF8.GetString(outcome.Received);
+        result["chunks"] = new JsonArray([.. outcome.Chunks.Select(c => (JsonNode)Encoding.UTF8.GetString(c))]);
+        result["rtt_ms"] = Math.Round(outcome.RttMs, 3);
+        return result.ToJsonString();
     }
 }

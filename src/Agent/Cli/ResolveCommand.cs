@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Agent.Actors.Resolution;
 using Agent.Messages.Resolution;
+using Agent.Output;
 
 namespace Agent.Cli;
 
@@ -50,8 +51,8 @@ internal static class ResolveCommand
         var sb = new StringBuilder();
         foreach (var e in ((AddrInfoList)result).Entries)
         {
-            sb.Append("Family        : ").AppendLine(PythonValues.FamilyName(e.Family).ToString())
-              .Append("Type          : ").AppendLine(PythonValues.TypeName(e.Type).ToString())
+            sb.Append("Family        : ").AppendLine(PythonJson.FamilyName(e.Family).ToString())
+              .Append("Type          : ").AppendLine(PythonJson.TypeName(e.Type).ToString())
               .Append("Protocol      : ").AppendLine(Protocols.GetValueOrDefault(e.Proto, PythonRepr.Int(e.Proto)))
               .Append("Canonical name: ").AppendLine(e.CanonName)
               .Append("Socket address: ").AppendLine(PythonRepr.SockAddr(e.SockAddr))

@@ -1,46 +1,73 @@
 using System.CommandLine;
-using Agent.Messages;
 using Agent.Node;
 
 namespace Agent.Cli;
 
-/// <summary><c>agent run [--config FILE] [--echo ENDPOINT]...</c>: runs a node in the foreground until SIGTERM or Ctrl-C.</summary>
+/// <summary>
+/// <c>agent run [--config FILE] [--echo ENDPOINT]... [--chunk N] [--name NAME] [--log-level LEVEL]</c>: runs a node in
+/// the foreground until SIGTERM or Ctrl-C. Options are the top configuration layer (see <see cref="NodeConfiguration"/>).
+/// </summary>
 internal static class RunCommand
 {
     public static Command Create()
     {
-        var config = new Option<FileInfo?>("--config") { Description = "Node config (JSON); defaults to the embedded config/agent.json." };
+        var config = new Option<FileInfo?>("--config") { Description = "Node config (JSON) laid over the embedded config/agent.json." };
         var echo = new Option<string[]>("--echo")
         {
-            Description = "Echo service endpoint (tcp:HOST:PORT, udp:HOST:PORT, unix:PATH, unix-dgram:PATH); repeatable; replaces the config's list.",
+            Description = "Echo service endpoint (tcp:HOST:PORT, udp:HOST:PORT, unix:PATH, unix-dgram:PATH); repeatable; replaces the configured list.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var chunk = new Option<int?>("--chunk") { Description = "Read size of the echo services (16 reproduces the seed transcripts)." };
-        var command = new Command("run", "Run a node in the foreground on the given (or the embedded default) config.") { config, echo, chunk };
+        var chunk = new Option<string?>("--chunk") { Description = "Read size of the stream echo services (key echoChunk; 16 reproduces the seed transcripts)." };
+        var name = new Option<string?>("--name") { Description = "The node's name (key node:name)." };
+        var logLevel = new Option<string?>("--log-level") { Description = $"Log level (key node:logLevel): {string.Join(", ", LogLevels.Names)}." };
+        var command = new Command("run", "Run a node in the foreground on the embedded config, a config file, AGENT_ variables and these options.")
+        {
+            config, echo, chunk, name, logLevel,
+        };
         command.SetAction(async (result, cancellationToken) =>
         {
-            NodeConfig node;
+            var overrides = new List<KeyValuePair<string, string?>>();
+            var endpoints = result.GetValue(echo) ?? [];
+            overrides.AddRange(endpoints.Select((endpoint, i) => KeyValuePair.Create($"echo:{i}", (string?)endpoint)));
+            Add(overrides, "echoChunk", result.GetValue(chunk));
+            Add(overrides, "node:name", result.GetValue(name));
+            Add(overrides, "node:logLevel", result.GetValue(logLevel));
+            NodeOptions? options;
+            IReadOnlyList<string> errors;
+            var file = result.GetValue(config);
             try
             {
-                var file = result.GetValue(config);
-                node = file is null ? NodeConfig.Embedded() : NodeConfig.Parse(await File.ReadAllTextAsync(file.FullName, cancellationToken), file.FullName);
-                var endpoints = result.GetValue(echo) ?? [];
-                if (endpoints.Length > 0)
-                {
-                    node = node with { Echo = endpoints.Select(Endpoint.Parse).ToList() };
-                }
-                if (result.GetValue(chunk) is { } size)
-                {
-                    node = size is >= 1 and <= 16 * 1024 * 1024 ? node with { EchoChunk = size } : throw new FormatException($"--chunk must be 1-16777216, got {size}");
-                }
+                (options, errors) = NodeConfiguration.Bind(NodeConfiguration.Build(file?.FullName, overrides));
             }
-            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
-                await Console.Error.WriteLineAsync($"agent: {e.Message}");
+                // A JSON syntax error arrives as InvalidDataException naming the file; the innermost exception says where.
+                var cause = e;
+                while (cause.InnerException is { } inner)
+                {
+                    cause = inner;
+                }
+                await Console.Error.WriteLineAsync($"agent: config: {e.Message}{(cause == e ? "" : " " + cause.Message)}");
                 return ExitCodes.Usage;
             }
-            return await NodeHost.RunAsync(node, Console.Out, Console.Error, cancellationToken);
+            if (options is null)
+            {
+                foreach (var error in errors)
+                {
+                    await Console.Error.WriteLineAsync($"agent: config: {error}");
+                }
+                return ExitCodes.Usage;
+            }
+            return await NodeHost.RunAsync(options, Console.Out, Console.Error, cancellationToken);
         });
         return command;
+    }
+
+    private static void Add(List<KeyValuePair<string, string?>> overrides, string key, string? value)
+    {
+        if (value is not null)
+        {
+            overrides.Add(KeyValuePair.Create(key, (string?)value));
+        }
     }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Agent.Actors.Io;
-using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Io;
+using Akka.Actor;
 
 namespace Agent.Clients;
 
@@ -29,7 +29,7 @@ internal sealed class EchoClient : ReceiveActor, IWithTimers
     private int _received;
     private double _rtt;
 
-    private EchoClient(IActorRef io, Endpoint endpoint, byte[] message, int chunk, TimeSpan timeout,
+    public EchoClient(IActorRef io, Endpoint endpoint, byte[] message, int chunk, TimeSpan timeout,
         Action onSending, Action<byte[]> onChunk, TaskCompletionSource<EchoOutcome> done)
     {
         _io = io;
@@ -60,19 +60,15 @@ internal sealed class EchoClient : ReceiveActor, IWithTimers
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Runs one exchange in <paramref name="system"/>.</summary>
-    public static Task<EchoOutcome> RunAsync(ActorSystem system, IActorRef io, Endpoint endpoint, byte[] message, int chunk,
-        TimeSpan timeout, Action onSending, Action<byte[]> onChunk)
-    {
-        var done = new TaskCompletionSource<EchoOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(Props.FromFactory(() => new EchoClient(io, endpoint, message, chunk, timeout, onSending, onChunk, done)), "echo-client");
-        return done.Task;
-    }
+    /// <summary>One exchange through <paramref name="io"/>; <paramref name="done"/> completes with its outcome.</summary>
+    public static Props Props(IActorRef io, Endpoint endpoint, byte[] message, int chunk, TimeSpan timeout,
+        Action onSending, Action<byte[]> onChunk, TaskCompletionSource<EchoOutcome> done) =>
+        Akka.Actor.Props.Create(() => new EchoClient(io, endpoint, message, chunk, timeout, onSending, onChunk, done));
 
     /// <inheritdoc />
     protected override void PreStart()
     {
-        Timers.StartSingleTimer("timeout", new TimedOut(), _timeout);
+        Timers.StartSingleTimer("timeout", TimedOut.Instance, _timeout);
         if (_endpoint.IsStream)
         {
             _io.Tell(new SockStream.Connect(_endpoint, Options: new SocketOptions(ReadChunkSize: _chunk), Timeout: _timeout), Self);
@@ -143,5 +139,8 @@ internal sealed class EchoClient : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
-    private sealed record TimedOut;
+    private sealed record TimedOut : INoSerializationVerificationNeeded
+    {
+        public static readonly TimedOut Instance = new();
+    }
 }

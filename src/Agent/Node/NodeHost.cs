@@ -1,22 +1,29 @@
-using System.Runtime.InteropServices;
 using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
-using Agent.Actors.Kernel;
+using Agent.Hosting;
+using Akka;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Serilog;
 using Serilog.Events;
 
 namespace Agent.Node;
 
 /// <summary>
-/// <c>agent run</c>: one actor system with the IO manager and a backoff-supervised echo service per
-/// endpoint. SIGTERM, Ctrl-C or cancellation run <see cref="CoordinatedShutdown"/>; listeners release
-/// their sockets and Unix nodes as they stop; the exit status is then 0.
+/// <c>agent run</c>: a .NET Generic Host whose actor system (Akka.Hosting) holds the IO manager and one
+/// backoff-supervised echo service per configured endpoint. SIGTERM and Ctrl-C stop the host, which runs
+/// Akka's <see cref="CoordinatedShutdown"/>: the echo services stop (their listeners unbind), then the IO
+/// manager with every socket and Unix node; the process exits 0 within <c>node:shutdownTimeout</c>.
 /// </summary>
 internal static class NodeHost
 {
-    public static async Task<int> RunAsync(NodeConfig config, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>Runs the node until it is stopped; returns the exit status.</summary>
+    public static async Task<int> RunAsync(NodeOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        foreach (var endpoint in config.Echo)
+        var endpoints = options.EchoEndpoints;
+        foreach (var endpoint in endpoints)
         {
             if (UnixPathCheck.Check(endpoint) is { } problem)
             {
@@ -24,40 +31,68 @@ internal static class NodeHost
                 return problem.ExitCode;
             }
         }
-        var level = Enum.TryParse<LogEventLevel>(config.LogLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
-        using var logger = new LoggerConfiguration()
+        var level = LogLevels.Parse(options.Node.LogLevel);
+        // The process's one log pipeline: Akka (through Akka.Logger.Serilog) and the host log here, all on stderr.
+        Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
             .CreateLogger();
-        var system = ActorSystem.Create(config.Name, new ActorSystemSettings { Logger = logger, LogLevel = level });
-        var io = system.ActorOf(IoManager.Props(), "io");
-        var printer = system.ActorOf(Props.FromFactory(() => new ListeningPrinter(stdout)), "listening");
-        var services = config.Echo
-            .Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, config.EchoChunk, printer), $"echo-{i}"))
-            .ToList();
-        var shutdown = CoordinatedShutdown.Get(system);
-        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-echo-services", () =>
+        try
         {
-            services.ForEach(system.Stop);
-            return Task.CompletedTask;
-        });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "agent" });
+            builder.Services.AddSerilog();
+            builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Node.ShutdownTimeout);
+            builder.Services.Configure<ConsoleLifetimeOptions>(console => console.SuppressStatusMessages = true);
+            builder.Services.AddAkka(options.Node.Name, akka => akka
+                .AddHocon(AkkaHocon.Logging(LogLevels.ToAkka(level)), HoconAddMode.Prepend)
+                .AddIoManager(options)
+                .AddEchoServices(endpoints, options.EchoChunk, stdout));
+            using var host = builder.Build();
+            await host.RunAsync(cancellationToken);
+            return Cli.ExitCodes.Success;
+        }
+        finally
         {
-            context.Cancel = true;
-            _ = shutdown.Run("SIGTERM");
-        });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
-        {
-            context.Cancel = true;
-            _ = shutdown.Run("SIGINT");
-        });
-        using var cancelled = cancellationToken.Register(() => _ = shutdown.Run("cancelled"));
-        await system.WhenTerminated;
-        return Cli.ExitCodes.Success;
+            await Log.CloseAndFlushAsync();
+        }
     }
 
-    private sealed class ListeningPrinter : ReceiveActor
+    /// <summary>The IO manager (with its resolver) under the key <see cref="IoManager"/>; stopped in the service-stop phase.</summary>
+    private static AkkaConfigurationBuilder AddIoManager(this AkkaConfigurationBuilder akka, NodeOptions options) =>
+        akka.WithActors((system, registry) =>
+        {
+            var io = system.ActorOf(IoManager.Props(options.ToIoSettings(), resolverSettings: options.ToResolverSettings()), "io");
+            registry.Register<IoManager>(io);
+            StopInPhase(system, CoordinatedShutdown.PhaseServiceStop, "stop-io", [io]);
+        });
+
+    /// <summary>One supervised echo service per endpoint, printing a <c>listening ...</c> line each time one binds; stopped first on shutdown.</summary>
+    private static AkkaConfigurationBuilder AddEchoServices(this AkkaConfigurationBuilder akka, IReadOnlyList<Messages.Endpoint> endpoints, int chunk, TextWriter stdout) =>
+        akka.WithActors((system, registry) =>
+        {
+            var io = registry.Get<IoManager>();
+            var printer = system.ActorOf(Props.Create(() => new ListeningPrinter(stdout)), "listening");
+            var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, printer), $"echo-{i}")).ToList();
+            StopInPhase(system, CoordinatedShutdown.PhaseServiceUnbind, "stop-echo-services", services);
+        });
+
+    // Stops the actors and waits for them, bounded by the phase's own timeout (a stuck one does not hold up the exit).
+    private static void StopInPhase(ActorSystem system, string phase, string name, IReadOnlyList<IActorRef> actors)
     {
+        var shutdown = CoordinatedShutdown.Get(system);
+        var wait = shutdown.Timeout(phase);
+        shutdown.AddTask(phase, name, async () =>
+        {
+            await Task.WhenAll(actors.Select(actor => actor.GracefulStop(wait)));
+            return Done.Instance;
+        });
+    }
+
+    /// <summary>Prints each bound echo service's line on stdout, the contract of <c>agent run</c>.</summary>
+    internal sealed class ListeningPrinter : ReceiveActor
+    {
+        /// <summary>Writes to <paramref name="stdout"/>.</summary>
         public ListeningPrinter(TextWriter stdout) => Receive<EchoServiceBound>(bound =>
         {
             stdout.WriteLine(bound.ListeningLine());

@@ -1,19 +1,17 @@
-using Agent.TestKit;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Agent.Actors.Io;
 using Agent.Messages;
 using Agent.Messages.Io;
-using Xunit;
 
 namespace Agent.Actors.Tests.Io;
 
-public sealed class DatagramActorTests : IoTestBase
+public sealed class DatagramActorTests(ITestOutputHelper output) : IoTestBase(output)
 {
-    private async Task<(TestProbe Handler, Agent.Actors.Kernel.IActorRef Endpoint, SockDgram.Bound Bound)> BindUdpAsync(string endpoint)
+    private async Task<(TestProbe Handler, IActorRef Endpoint, SockDgram.Bound Bound)> BindUdpAsync(string endpoint)
     {
-        var handler = TestProbe.Create(System);
+        var handler = CreateTestProbe();
         Io.Tell(new SockDgram.Bind(Endpoint.Parse(endpoint)), handler.Ref);
         var bound = await handler.ExpectMsgAsync<SockDgram.Bound>();
         var actor = handler.LastSender;
@@ -65,8 +63,8 @@ public sealed class DatagramActorTests : IoTestBase
         var missing = Endpoint.Parse("udp:no-such-host.invalid:9");
         aRef.Tell(new SockDgram.Send(Encoding.ASCII.GetBytes("x"), missing, Ack: 1), a.Ref);
         aRef.Tell(new SockDgram.Send(Encoding.ASCII.GetBytes("y"), missing, Ack: 2), a.Ref);
-        var first = await a.ExpectMsgAsync<SockDgram.CommandFailed>(timeout: TimeSpan.FromSeconds(10));
-        var second = await a.ExpectMsgAsync<SockDgram.CommandFailed>(timeout: TimeSpan.FromSeconds(10));
+        var first = await a.ExpectMsgAsync<SockDgram.CommandFailed>(TimeSpan.FromSeconds(10));
+        var second = await a.ExpectMsgAsync<SockDgram.CommandFailed>(TimeSpan.FromSeconds(10));
         Assert.Equal("gaierror", first.Cause.Kind);
         Assert.Equal("gaierror", second.Cause.Kind);
     }
@@ -93,7 +91,7 @@ public sealed class DatagramActorTests : IoTestBase
         holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var closedPort = ((IPEndPoint)holder.LocalEndPoint!).Port;
         holder.Dispose();
-        var client = TestProbe.Create(System);
+        var client = CreateTestProbe();
         Io.Tell(new SockDgram.Connect(Endpoint.Udp("127.0.0.1", closedPort)), client.Ref);
         await client.ExpectMsgAsync<SockDgram.Connected>();
         var endpoint = client.LastSender;
@@ -109,7 +107,7 @@ public sealed class DatagramActorTests : IoTestBase
         var path = dir.File("uds_dgram");
         var (server, serverRef, bound) = await BindUdpAsync("unix-dgram:" + path);
         Assert.Equal(("AF_UNIX", "SOCK_DGRAM"), (bound.Socket.Family, bound.Socket.Type));
-        var client = TestProbe.Create(System);
+        var client = CreateTestProbe();
         Io.Tell(new SockDgram.Connect(Endpoint.UnixDgram(path)), client.Ref);
         await client.ExpectMsgAsync<SockDgram.Connected>();
         var clientRef = client.LastSender;

@@ -1,22 +1,20 @@
-using Agent.TestKit;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
-using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Io;
-using Xunit;
+using Akka.Pattern;
 
 namespace Agent.Actors.Tests.Io;
 
-public sealed class EchoServiceTests : IoTestBase
+public sealed class EchoServiceTests(ITestOutputHelper output) : IoTestBase(output)
 {
     private async Task<Endpoint> StartEchoAsync(string endpoint, int chunk = 65_536)
     {
-        var observer = TestProbe.Create(System);
-        System.ActorOf(EchoService.Supervised(Io, Endpoint.Parse(endpoint), chunk, observer.Ref));
+        var observer = CreateTestProbe();
+        Sys.ActorOf(EchoService.Supervised(Io, Endpoint.Parse(endpoint), chunk, observer.Ref));
         return (await observer.ExpectMsgAsync<EchoServiceBound>()).Socket.Local;
     }
 
@@ -33,8 +31,6 @@ public sealed class EchoServiceTests : IoTestBase
         }
         return back;
     }
-
-    private static IEnumerable<IActorRef> ChildrenOf(IActorRef actor) => ((LocalActorRef)actor).Cell.Children;
 
     private static async Task<Socket> ConnectRawAsync(Endpoint endpoint)
     {
@@ -88,22 +84,22 @@ public sealed class EchoServiceTests : IoTestBase
         taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         taken.Listen();
         var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
-        var observer = TestProbe.Create(System);
+        var observer = CreateTestProbe();
         // Every bind of the service passes through this probe on its way to the IO manager.
-        var io = TestProbe.Create(System);
-        var supervisor = System.ActorOf(EchoService.Supervised(io.Ref, Endpoint.Tcp("127.0.0.1", port), 1024, observer.Ref));
+        var io = CreateTestProbe();
+        var supervisor = Sys.ActorOf(EchoService.Supervised(io.Ref, Endpoint.Tcp("127.0.0.1", port), 1024, observer.Ref));
         const int FailedBinds = 3;
         for (var attempt = 0; attempt < FailedBinds; attempt++)
         {
-            io.Forward(Io, await io.ExpectMsgAsync<SockStream.Bind>(timeout: TimeSpan.FromSeconds(15)));
+            io.Forward(Io, await io.ExpectMsgAsync<SockStream.Bind>(TimeSpan.FromSeconds(15)));
         }
         // Another bind proves the last forwarded one failed too: the service was restarted after each failure.
-        var next = await io.ExpectMsgAsync<SockStream.Bind>(timeout: TimeSpan.FromSeconds(15));
-        Assert.Equal(FailedBinds, (await supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, TestKitSettings.Dilated(TimeSpan.FromSeconds(5)))).Count);
+        var next = await io.ExpectMsgAsync<SockStream.Bind>(TimeSpan.FromSeconds(15));
+        Assert.Equal(FailedBinds, (await supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, TestTime.Seconds(5))).Count);
         Assert.False(observer.HasMessages);
         taken.Dispose();
         io.Forward(Io, next);
-        var bound = await observer.ExpectMsgAsync<EchoServiceBound>(timeout: TimeSpan.FromSeconds(15));
+        var bound = await observer.ExpectMsgAsync<EchoServiceBound>(TimeSpan.FromSeconds(15));
         Assert.Equal(port, bound.Socket.Local.Port);
         using var socket = await ConnectRawAsync(bound.Socket.Local);
         Assert.Equal("back"u8.ToArray(), await EchoOnceAsync(socket, "back"u8.ToArray()));
@@ -118,15 +114,19 @@ public sealed class EchoServiceTests : IoTestBase
         {
             others.Add(await ConnectRawAsync(local));
         }
-        var watcher = TestProbe.Create(System);
+        var watcher = CreateTestProbe();
         using (var rude = await ConnectRawAsync(local))
         {
             // One echo each: every connection now has its connection actor under the service's listener.
             await Task.WhenAll(others.Append(rude).Select(s => EchoOnceAsync(s, "hello"u8.ToArray())));
-            var listener = ChildrenOf(Io).Single(c => ((LocalActorRef)c).Cell.Props.ActorType == typeof(Agent.Actors.Io.StreamListener));
-            var connections = ChildrenOf(listener).ToList();
-            Assert.Equal(others.Count + 1, connections.Count);
-            connections.ForEach(c => watcher.Watch(c));
+            // The IO manager's one child is the service's listener (no name was resolved, so no resolver); its children
+            // are the connection actors.
+            var connections = await IdentifyAsync(Io.Path / "*" / "*", others.Count + 1);
+            Assert.All(connections, c => Assert.Equal(Io.Path, c.Path.Parent.Parent));
+            foreach (var connection in connections)
+            {
+                watcher.Watch(connection);
+            }
             await rude.SendAsync(new byte[100_000]);
             rude.LingerState = new LingerOption(true, 0);
         }
@@ -147,7 +147,7 @@ public sealed class EchoServiceTests : IoTestBase
     public async Task HandlerThatThrows_ClosesItsConnectionOnly()
     {
         var (server, _, local) = await BindAsync();
-        var parent = System.ActorOf(Props.FromFactory(() => new ThrowingHandlerParent()));
+        var parent = Sys.ActorOf(Props.Create(() => new ThrowingHandlerParent()));
         using var victim = await ConnectRawAsync(local);
         using var survivor = await ConnectRawAsync(local);
         // Connection actors announce themselves concurrently: tell them apart by the client's port.
@@ -157,31 +157,31 @@ public sealed class EchoServiceTests : IoTestBase
         var secondConn = server.LastSender;
         var victimPort = ((IPEndPoint)victim.LocalEndPoint!).Port;
         var (victimConn, survivorConn) = firstConnected.RemoteAddress.Port == victimPort ? (firstConn, secondConn) : (secondConn, firstConn);
-        victimConn.Tell(SockStream.Register.Instance, await parent.Ask<IActorRef>("throwing", TimeSpan.FromSeconds(5)));
-        survivorConn.Tell(SockStream.Register.Instance, await parent.Ask<IActorRef>("echo", TimeSpan.FromSeconds(5)));
+        victimConn.Tell(SockStream.Register.Instance, await parent.Ask<IActorRef>("throwing", TestTime.Seconds(5)));
+        survivorConn.Tell(SockStream.Register.Instance, await parent.Ask<IActorRef>("echo", TestTime.Seconds(5)));
         await victim.SendAsync("boom"u8.ToArray());
         Assert.Equal(0, await victim.ReceiveAsync(new byte[16]));
         Assert.Equal("fine"u8.ToArray(), await EchoOnceAsync(survivor, "fine"u8.ToArray()));
     }
 
-    private sealed class ThrowingHandlerParent : ReceiveActor
+    public sealed class ThrowingHandlerParent : ReceiveActor
     {
         public ThrowingHandlerParent()
         {
             Receive<string>(kind => Sender.Tell(kind == "throwing"
-                ? Context.ActorOf(Props.FromFactory(() => new ThrowingHandler()))
-                : Context.ActorOf(Props.FromFactory(() => new EchoingHandler()))));
+                ? Context.ActorOf(Props.Create(() => new ThrowingHandler()))
+                : Context.ActorOf(Props.Create(() => new EchoingHandler()))));
         }
 
-        protected internal override SupervisorStrategy SupervisorStrategy() => Agent.Actors.Kernel.SupervisorStrategy.StoppingStrategy;
+        protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
     }
 
-    private sealed class ThrowingHandler : ReceiveActor
+    public sealed class ThrowingHandler : ReceiveActor
     {
         public ThrowingHandler() => Receive<SockStream.Received>(_ => throw new InvalidOperationException("handler bug"));
     }
 
-    private sealed class EchoingHandler : ReceiveActor
+    public sealed class EchoingHandler : ReceiveActor
     {
         public EchoingHandler() => Receive<SockStream.Received>(r => Sender.Tell(new SockStream.Write(r.Data), Self));
     }

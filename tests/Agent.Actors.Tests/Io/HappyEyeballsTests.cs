@@ -1,13 +1,11 @@
-using Agent.TestKit;
 using System.Net;
 using System.Net.Sockets;
 using Agent.Actors.Io;
 using Agent.Messages.Io;
-using Xunit;
 
 namespace Agent.Actors.Tests.Io;
 
-public sealed class HappyEyeballsTests : IoTestBase
+public sealed class HappyEyeballsTests(ITestOutputHelper output) : IoTestBase(output)
 {
     private sealed class FixedResolver(params IPAddress[] addresses) : IAddressResolver
     {
@@ -58,11 +56,11 @@ public sealed class HappyEyeballsTests : IoTestBase
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var io = System.ActorOf(IoManager.Props(resolver: new FixedResolver(IPAddress.IPv6Loopback, IPAddress.Loopback)));
-        var client = TestProbe.Create(System);
+        var io = Sys.ActorOf(IoManager.Props(resolver: new FixedResolver(IPAddress.IPv6Loopback, IPAddress.Loopback)));
+        var client = CreateTestProbe();
         // The v4 attempt must wait for the ::1 refusal, not for the attempt delay.
         io.Tell(new SockStream.CreateConnection("localhost", port,
-            Timeout: TestKitSettings.Dilated(TimeSpan.FromSeconds(5)), AttemptDelay: TestKitSettings.Dilated(TimeSpan.FromSeconds(10))), client.Ref);
+            Timeout: Dilated(TimeSpan.FromSeconds(5)), AttemptDelay: Dilated(TimeSpan.FromSeconds(10))), client.Ref);
         var connected = await client.ExpectMsgAsync<SockStream.Connected>();
         var connection = client.LastSender;
         Assert.Equal("AF_INET", connected.Socket.Family);
@@ -81,8 +79,8 @@ public sealed class HappyEyeballsTests : IoTestBase
         using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)holder.LocalEndPoint!).Port;
-        var io = System.ActorOf(IoManager.Props(resolver: new FixedResolver(IPAddress.Loopback)));
-        var client = TestProbe.Create(System);
+        var io = Sys.ActorOf(IoManager.Props(resolver: new FixedResolver(IPAddress.Loopback)));
+        var client = CreateTestProbe();
         var command = new SockStream.CreateConnection("localhost", port);
         io.Tell(command, client.Ref);
         var failed = await client.ExpectMsgAsync<SockStream.CommandFailed>();
@@ -98,13 +96,13 @@ public sealed class HappyEyeballsTests : IoTestBase
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
         var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var resolver = System.ActorOf(Agent.Actors.Resolution.ResolverActor.Props());
-        var io = System.ActorOf(IoManager.Props(resolver: new ResolverActorAddressResolver(resolver)));
-        var client = TestProbe.Create(System);
+        var resolver = Sys.ActorOf(Agent.Actors.Resolution.ResolverActor.Props());
+        var io = Sys.ActorOf(IoManager.Props(resolver: new ResolverActorAddressResolver(resolver)));
+        var client = CreateTestProbe();
         // Each attempt before 127.0.0.1 must end in its refusal, not be overtaken after the attempt delay.
         io.Tell(new SockStream.CreateConnection("localhost", port,
-            Timeout: TestKitSettings.Dilated(TimeSpan.FromSeconds(10)), AttemptDelay: TestKitSettings.Dilated(TimeSpan.FromSeconds(10))), client.Ref);
-        var connected = await client.ExpectMsgAsync<SockStream.Connected>(timeout: TimeSpan.FromSeconds(15));
+            Timeout: Dilated(TimeSpan.FromSeconds(10)), AttemptDelay: Dilated(TimeSpan.FromSeconds(10))), client.Ref);
+        var connected = await client.ExpectMsgAsync<SockStream.Connected>(TimeSpan.FromSeconds(15));
         Assert.Equal($"tcp:127.0.0.1:{port}", connected.RemoteAddress.ToString());
         // Whatever getaddrinfo listed before 127.0.0.1 (::1 on most hosts) was tried and refused, never skipped.
         Assert.Equal("connected", connected.Attempts![^1].Outcome);

@@ -1,16 +1,13 @@
-using Agent.TestKit;
 using System.Net.Sockets;
 using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
-using Agent.Actors.Tests.Kernel;
 using Agent.Messages;
-using Xunit;
 
 namespace Agent.Actors.Tests.Io;
 
 /// <summary>The heaviest load of the suite: runs alone, so it neither slows the timing of other tests nor is slowed by them.</summary>
 [Collection(SerialCollection.Name)]
-public sealed class IntegrityTests : IoTestBase
+public sealed class IntegrityTests(ITestOutputHelper output) : IoTestBase(output)
 {
     private const int Connections = 1000;
     private const int Size = 1024 * 1024;
@@ -20,13 +17,13 @@ public sealed class IntegrityTests : IoTestBase
     /// Dilated, but capped below tests/run.sh's 10 min hang timeout: a slow run fails here with
     /// its own message instead of having the whole test host killed.
     /// </summary>
-    private static readonly TimeSpan Deadline = TestBed.Dilated(300) < TimeSpan.FromMinutes(8) ? TestBed.Dilated(300) : TimeSpan.FromMinutes(8);
+    private static readonly TimeSpan Deadline = TestTime.Seconds(300) < TimeSpan.FromMinutes(8) ? TestTime.Seconds(300) : TimeSpan.FromMinutes(8);
 
     [Fact]
     public async Task TcpEcho_ThousandConnectionsOfOneMebibyte_EveryByteComesBack()
     {
-        var observer = TestProbe.Create(System);
-        System.ActorOf(EchoService.Supervised(Io, Endpoint.Parse("tcp:127.0.0.1:0"), 65_536, observer.Ref));
+        var observer = CreateTestProbe();
+        Sys.ActorOf(EchoService.Supervised(Io, Endpoint.Parse("tcp:127.0.0.1:0"), 65_536, observer.Ref));
         var local = (await observer.ExpectMsgAsync<EchoServiceBound>()).Socket.Local;
         var address = await SocketFactory.ResolveAsync(local, LiteralAddresses.Only);
         using var gate = new SemaphoreSlim(Parallel);

@@ -1,34 +1,24 @@
-using Agent.TestKit;
 using Agent.Actors.Io;
-using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Io;
-using Xunit;
 
 namespace Agent.Actors.Tests.Io;
 
-/// <summary>Each test class owns an actor system with an IO manager, terminated after the class's tests.</summary>
-public abstract class IoTestBase : IAsyncLifetime
+/// <summary>Each test gets its own actor system (<see cref="AgentTestKit"/>) with an IO manager named <c>io</c>.</summary>
+public abstract class IoTestBase : AgentTestKit
 {
-    protected ActorSystem System { get; private set; } = null!;
-
-    protected IActorRef Io { get; private set; } = null!;
-
-    protected virtual IoSettings Settings => IoSettings.Default;
-
-    public Task InitializeAsync()
+    protected IoTestBase(ITestOutputHelper output, IoSettings? settings = null, string? hocon = null)
+        : base(output, hocon)
     {
-        System = ActorSystem.Create("io-" + GetType().Name.ToLowerInvariant());
-        Io = System.ActorOf(IoManager.Props(Settings), "io");
-        return Task.CompletedTask;
+        Io = Sys.ActorOf(IoManager.Props(settings ?? IoSettings.Default), "io");
     }
 
-    public async Task DisposeAsync() => await System.Terminate();
+    protected IActorRef Io { get; }
 
     /// <summary>Connects a registered client to <paramref name="remote"/>.</summary>
     protected async Task<(TestProbe Client, IActorRef Connection, SockStream.Connected Connected)> ConnectAsync(Endpoint remote)
     {
-        var client = TestProbe.Create(System);
+        var client = CreateTestProbe();
         Io.Tell(new SockStream.Connect(remote), client.Ref);
         var connected = await client.ExpectMsgAsync<SockStream.Connected>();
         var connection = client.LastSender;
@@ -43,7 +33,7 @@ public abstract class IoTestBase : IAsyncLifetime
     protected async Task<(TestProbe Client, IActorRef ClientConnection, SockStream.Connected ClientConnected, IActorRef ServerConnection, SockStream.Connected ServerConnected)>
         ConnectPairAsync(TestProbe server, Endpoint local)
     {
-        var client = TestProbe.Create(System);
+        var client = CreateTestProbe();
         Io.Tell(new SockStream.Connect(local), client.Ref);
         var clientConnected = await client.ExpectMsgAsync<SockStream.Connected>();
         var clientConnection = client.LastSender;
@@ -54,10 +44,49 @@ public abstract class IoTestBase : IAsyncLifetime
     /// <summary>Binds a stream listener (default <c>tcp:127.0.0.1:0</c>) with a probe as its handler.</summary>
     protected async Task<(TestProbe Handler, IActorRef Listener, Endpoint Local)> BindAsync(Endpoint? endpoint = null, SocketOptions? options = null)
     {
-        var handler = TestProbe.Create(System);
+        var handler = CreateTestProbe();
         Io.Tell(new SockStream.Bind(endpoint ?? Endpoint.Parse("tcp:127.0.0.1:0"), Options: options), handler.Ref);
         var bound = await handler.ExpectMsgAsync<SockStream.Bound>();
         var listener = handler.LastSender;
         return (handler, listener, bound.LocalAddress);
+    }
+
+    /// <summary>
+    /// The actors that <paramref name="path"/> (with wildcards, e.g. <c>io/*/*</c>) selects now: exactly
+    /// <paramref name="expected"/> of them answer Identify, and no other answer follows within a short wait.
+    /// </summary>
+    protected async Task<IReadOnlyList<IActorRef>> IdentifyAsync(ActorPath path, int expected)
+    {
+        var probe = CreateTestProbe();
+        Sys.ActorSelection(path).Tell(new Identify(path), probe.Ref);
+        var found = new List<IActorRef>();
+        for (var i = 0; i < expected; i++)
+        {
+            var identity = await probe.ExpectMsgAsync<ActorIdentity>();
+            Assert.NotNull(identity.Subject);
+            found.Add(identity.Subject);
+        }
+        await probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        return found;
+    }
+
+    /// <summary>The one actor at <paramref name="path"/> (no wildcards), through ActorSelection and Identify.</summary>
+    protected async Task<IActorRef> IdentifyOneAsync(ActorPath path)
+    {
+        var probe = CreateTestProbe();
+        Sys.ActorSelection(path).Tell(new Identify(path), probe.Ref);
+        var identity = await probe.ExpectMsgAsync<ActorIdentity>();
+        Assert.True(identity.Subject is not null, $"nothing at {path}");
+        return identity.Subject;
+    }
+
+    /// <summary>
+    /// Watches <paramref name="connection"/> and expects its Terminated as the probe's next message: whatever the
+    /// connection sent before it stopped is queued ahead of it, so a second close event would come first.
+    /// </summary>
+    protected static async Task ExpectStoppedWithNothingMoreAsync(TestProbe probe, IActorRef connection)
+    {
+        probe.Watch(connection);
+        await probe.ExpectTerminatedAsync(connection);
     }
 }

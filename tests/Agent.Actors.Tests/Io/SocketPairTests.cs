@@ -1,27 +1,24 @@
-using Agent.TestKit;
 using System.Text;
 using Agent.Actors.Io;
-using Agent.Actors.Kernel;
 using Agent.Messages.Io;
-using Xunit;
 
 namespace Agent.Actors.Tests.Io;
 
-public sealed class SocketPairTests : IoTestBase
+public sealed class SocketPairTests(ITestOutputHelper output) : IoTestBase(output)
 {
     [Theory]
     [InlineData(false, "SOCK_STREAM")]
     [InlineData(true, "SOCK_DGRAM")]
     public async Task SocketPair_ParentAndChildActors_PlayPingPong(bool datagram, string type)
     {
-        var requester = TestProbe.Create(System);
+        var requester = CreateTestProbe();
         Io.Tell(new SocketPair(datagram), requester.Ref);
         var opened = await requester.ExpectMsgAsync<SocketPairOpened>();
         Assert.Equal(("AF_UNIX", type), (opened.FirstInfo.Family, opened.FirstInfo.Type));
 
         // The seed's parent/child, as two actors: the child answers ping with pong.
-        var parent = TestProbe.Create(System);
-        var child = System.ActorOf(Props.FromFactory(() => new Child()));
+        var parent = CreateTestProbe();
+        var child = Sys.ActorOf(Props.Create(() => new Child()));
         opened.First.Tell(SockStream.Register.Instance, parent.Ref);
         opened.Second.Tell(SockStream.Register.Instance, child);
         opened.First.Tell(new SockStream.Write(Encoding.ASCII.GetBytes("ping")), parent.Ref);
@@ -32,7 +29,7 @@ public sealed class SocketPairTests : IoTestBase
         await parent.ExpectMsgAsync<SockStream.Closed>();
     }
 
-    private sealed class Child : ReceiveActor
+    public sealed class Child : ReceiveActor
     {
         public Child() => Receive<SockStream.Received>(r =>
         {

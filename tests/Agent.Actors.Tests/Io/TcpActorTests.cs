@@ -1,16 +1,13 @@
-using Agent.TestKit;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Agent.Actors.Io;
-using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Io;
-using Xunit;
 
 namespace Agent.Actors.Tests.Io;
 
-public sealed class TcpActorTests : IoTestBase
+public sealed class TcpActorTests(ITestOutputHelper output) : IoTestBase(output)
 {
     [Fact]
     public async Task Bind_Port0_ReportsTheRealPortAndPythonNames()
@@ -24,7 +21,7 @@ public sealed class TcpActorTests : IoTestBase
     public async Task Bind_PortInUse_IsCommandFailedWithErrno98()
     {
         var (_, _, local) = await BindAsync();
-        var second = TestProbe.Create(System);
+        var second = CreateTestProbe();
         Io.Tell(new SockStream.Bind(local), second.Ref);
         var failed = await second.ExpectMsgAsync<SockStream.CommandFailed>();
         Assert.Equal("OSError: [Errno 98] Address already in use", failed.Cause.ToString());
@@ -36,7 +33,7 @@ public sealed class TcpActorTests : IoTestBase
     {
         using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var client = TestProbe.Create(System);
+        var client = CreateTestProbe();
         var connect = new SockStream.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, holder.LocalEndPoint));
         Io.Tell(connect, client.Ref);
         var failed = await client.ExpectMsgAsync<SockStream.CommandFailed>();
@@ -48,13 +45,13 @@ public sealed class TcpActorTests : IoTestBase
     public async Task Connect_HostName_ResolvesThroughTheManagersResolverActorAndBindsTheLocalName()
     {
         var (server, _, local) = await BindAsync();
-        var client = TestProbe.Create(System);
+        var client = CreateTestProbe();
         Io.Tell(new SockStream.Connect(Endpoint.Tcp("localhost", local.Port), Local: Endpoint.Tcp("localhost", 0)), client.Ref);
         var connected = await client.ExpectMsgAsync<SockStream.Connected>();
         Assert.Equal(local, connected.Socket.Peer);
         Assert.StartsWith("tcp:127.0.0.1:", connected.Socket.Local.ToString(), StringComparison.Ordinal);
         await server.ExpectMsgAsync<SockStream.Connected>();
-        var resolver = await System.ActorSelection(Io.Path + "/resolver").ResolveOne();
+        var resolver = await IdentifyOneAsync(Io.Path / IoManager.ResolverName);
         Assert.Equal("resolver", resolver.Path.Name);
     }
 
@@ -65,11 +62,11 @@ public sealed class TcpActorTests : IoTestBase
         var connect = new SockStream.Connect(Endpoint.Tcp(Host, 9));
         async Task<(string Python, SockStream.CommandFailed Failed)> BothAsync()
         {
-            var python = await Resolution.ProcessRunner.RunAsync("python3", ["-c",
+            var python = await ProcessRunner.RunAsync("python3", ["-c",
                 $"import socket\ntry:\n socket.socket().connect(('{Host}', 9))\nexcept socket.gaierror as e:\n print(f'gaierror: [Errno {{e.errno}}] {{e.strerror}}')"]);
-            var client = TestProbe.Create(System);
+            var client = CreateTestProbe();
             Io.Tell(connect, client.Ref);
-            return (python.TrimEnd('\n'), await client.ExpectMsgAsync<SockStream.CommandFailed>(timeout: TestBed.Dilated(15)));
+            return (python.TrimEnd('\n'), await client.ExpectMsgAsync<SockStream.CommandFailed>(TimeSpan.FromSeconds(15)));
         }
         var (python, failed) = await BothAsync();
         // The name reaches the machine's real nameserver, which can fail transiently (EAI_AGAIN) for one side only:
@@ -143,7 +140,7 @@ public sealed class TcpActorTests : IoTestBase
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
-        var client = TestProbe.Create(System);
+        var client = CreateTestProbe();
         Io.Tell(new SockStream.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint),
             Options: new SocketOptions(SendBufferSize: 4096)), client.Ref);
         await client.ExpectMsgAsync<SockStream.Connected>();
@@ -176,41 +173,33 @@ public sealed class TcpActorTests : IoTestBase
     [Fact]
     public async Task Write_OverPendingLimit_IsCommandFailedNotDropped()
     {
-        var system = ActorSystem.Create("io-limit");
-        try
+        var io = Sys.ActorOf(IoManager.Props(IoSettings.Default with { MaxPendingWriteBytes = 64 * 1024 }));
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        peer.Listen();
+        var client = CreateTestProbe();
+        io.Tell(new SockStream.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, peer.LocalEndPoint),
+            Options: new SocketOptions(SendBufferSize: 4096)), client.Ref);
+        await client.ExpectMsgAsync<SockStream.Connected>();
+        var conn = client.LastSender;
+        conn.Tell(SockStream.Register.Instance, client.Ref);
+        // The peer never reads: the kernel buffers fill, then the queue, then writes fail visibly.
+        var chunk = new byte[16 * 1024];
+        for (var i = 0; i < 400; i++)
         {
-            var io = system.ActorOf(IoManager.Props(IoSettings.Default with { MaxPendingWriteBytes = 64 * 1024 }));
-            using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            peer.Listen();
-            var client = TestProbe.Create(system);
-            io.Tell(new SockStream.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, peer.LocalEndPoint),
-                Options: new SocketOptions(SendBufferSize: 4096)), client.Ref);
-            await client.ExpectMsgAsync<SockStream.Connected>();
-            var conn = client.LastSender;
-            conn.Tell(SockStream.Register.Instance, client.Ref);
-            // The peer never reads: the kernel buffers fill, then the queue, then writes fail visibly.
-            var chunk = new byte[16 * 1024];
-            for (var i = 0; i < 400; i++)
-            {
-                conn.Tell(new SockStream.Write(chunk), client.Ref);
-            }
-            var failed = (SockStream.CommandFailed)await client.FishForMessageAsync(m => m is SockStream.CommandFailed, TimeSpan.FromSeconds(10));
-            Assert.Equal("BlockingIOError", failed.Cause.Kind);
-            Assert.Contains("write queue full", failed.Cause.Strerror, StringComparison.Ordinal);
+            conn.Tell(new SockStream.Write(chunk), client.Ref);
         }
-        finally
-        {
-            await system.Terminate();
-        }
+        var failed = (SockStream.CommandFailed)await client.FishForMessageAsync(m => m is SockStream.CommandFailed, TimeSpan.FromSeconds(10));
+        Assert.Equal("BlockingIOError", failed.Cause.Kind);
+        Assert.Contains("write queue full", failed.Cause.Strerror, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task HandlerDeath_ClosesItsConnectionOnly()
     {
         var (server, _, local) = await BindAsync();
-        var first = TestProbe.Create(System);
-        var second = TestProbe.Create(System);
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
         Io.Tell(new SockStream.Connect(local), first.Ref);
         Io.Tell(new SockStream.Connect(local), second.Ref);
         var firstConnected = await first.ExpectMsgAsync<SockStream.Connected>();
@@ -225,13 +214,13 @@ public sealed class TcpActorTests : IoTestBase
         var other = server.LastSender;
         // Server-side connections announce themselves concurrently: tell them apart by the client's port.
         var (firstServerConn, secondServerConn) = oneConnected.RemoteAddress.Port == firstConnected.LocalAddress.Port ? (one, other) : (other, one);
-        var firstHandler = TestProbe.Create(System);
-        var secondHandler = TestProbe.Create(System);
+        var firstHandler = CreateTestProbe();
+        var secondHandler = CreateTestProbe();
         firstServerConn.Tell(SockStream.Register.Instance, firstHandler.Ref);
         secondServerConn.Tell(SockStream.Register.Instance, secondHandler.Ref);
 
         // Kill the handler of the first client's server-side connection: that client sees its peer close, the second does not.
-        System.Stop(firstHandler.Ref);
+        Sys.Stop(firstHandler.Ref);
         await first.ExpectMsgAsync<SockStream.PeerClosed>();
         secondConn.Tell(new SockStream.Write(Encoding.ASCII.GetBytes("still here")), second.Ref);
         var received = await secondHandler.ExpectMsgAsync<SockStream.Received>();
@@ -249,7 +238,7 @@ public sealed class TcpActorTests : IoTestBase
         // Linux queues backlog + 1 connections: one filler fills a backlog of 0.
         using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await filler.ConnectAsync(listener.LocalEndPoint!);
-        var client = TestProbe.Create(System);
+        var client = CreateTestProbe();
         var connect = new SockStream.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint), Timeout: TimeSpan.FromMilliseconds(300));
         Io.Tell(connect, client.Ref);
         var failed = await client.ExpectMsgAsync<SockStream.CommandFailed>();
@@ -307,15 +296,5 @@ public sealed class TcpActorTests : IoTestBase
         }
         await ExpectStoppedWithNothingMoreAsync(client, conn);
         await ExpectStoppedWithNothingMoreAsync(server, serverConn);
-    }
-
-    /// <summary>
-    /// Watches <paramref name="connection"/> and expects its Terminated as the probe's next message: whatever the
-    /// connection sent before it stopped is queued ahead of it, so a second close event would come first.
-    /// </summary>
-    private static async Task ExpectStoppedWithNothingMoreAsync(TestProbe probe, IActorRef connection)
-    {
-        probe.Watch(connection);
-        await probe.ExpectTerminatedAsync(connection);
     }
 }

@@ -1,14 +1,12 @@
-using Agent.TestKit;
 using System.Net.Sockets;
 using System.Text;
 using Agent.Actors.Io;
 using Agent.Messages;
 using Agent.Messages.Io;
-using Xunit;
 
 namespace Agent.Actors.Tests.Io;
 
-public sealed class UnixActorTests : IoTestBase
+public sealed class UnixActorTests(ITestOutputHelper output) : IoTestBase(output)
 {
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -54,7 +52,7 @@ public sealed class UnixActorTests : IoTestBase
         using var dir = new TempDirectory();
         var path = dir.File("precious");
         await File.WriteAllTextAsync(path, "do not delete");
-        var handler = TestProbe.Create(System);
+        var handler = CreateTestProbe();
         Io.Tell(new SockStream.Bind(Endpoint.Unix(path)), handler.Ref);
         var failed = await handler.ExpectMsgAsync<SockStream.CommandFailed>();
         Assert.Equal("FileExistsError", failed.Cause.Kind);
@@ -68,7 +66,7 @@ public sealed class UnixActorTests : IoTestBase
         using var dir = new TempDirectory();
         var path = dir.File("live");
         await BindAsync(Endpoint.Unix(path));
-        var handler = TestProbe.Create(System);
+        var handler = CreateTestProbe();
         Io.Tell(new SockStream.Bind(Endpoint.Unix(path)), handler.Ref);
         Assert.Equal("OSError: [Errno 98] Address already in use", (await handler.ExpectMsgAsync<SockStream.CommandFailed>()).Cause.ToString());
         await ConnectAsync(Endpoint.Unix(path));
@@ -87,7 +85,7 @@ public sealed class UnixActorTests : IoTestBase
     [Fact]
     public async Task Connect_MissingPath_IsFileNotFoundError()
     {
-        var client = TestProbe.Create(System);
+        var client = CreateTestProbe();
         Io.Tell(new SockStream.Connect(Endpoint.Unix("/tmp/agt-none-" + Guid.NewGuid().ToString("N")[..8])), client.Ref);
         Assert.Equal("FileNotFoundError: [Errno 2] No such file or directory",
             (await client.ExpectMsgAsync<SockStream.CommandFailed>()).Cause.ToString());

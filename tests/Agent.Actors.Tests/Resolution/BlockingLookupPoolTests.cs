@@ -1,12 +1,11 @@
 using Agent.Actors.Resolution;
 using Agent.Messages.Resolution;
-using Agent.TestKit;
 
 namespace Agent.Actors.Tests.Resolution;
 
 public sealed class BlockingLookupPoolTests
 {
-    private static readonly TimeSpan Wait = TestKitSettings.Dilated(TimeSpan.FromSeconds(10));
+    private static readonly TimeSpan Wait = TestTime.Seconds(10);
 
     [Fact]
     public void NeverAsked_HoldsNoThread()

@@ -1,7 +1,4 @@
-using Agent.TestKit;
 using System.Text.Json.Nodes;
-using Agent.Actors.Tests.TestBeds;
-using Xunit;
 using static Agent.Actors.Tests.Resolution.LookupParityTests;
 
 namespace Agent.Actors.Tests.Resolution;
@@ -47,9 +44,9 @@ public sealed class DnsBedTests
     [DnsTestBedFact]
     public async Task DirectLookups_InBed_MatchPython()
     {
-        TestBeds.DnsBed.Require();
+        DnsBed.Require();
         var calls = BedCalls();
-        var expected = await PythonOracle.RunAsync(calls, TestBeds.DnsBed.Script);
+        var expected = await PythonOracle.RunAsync(calls, DnsBed.Script);
         var actual = await RunInBedAsync("parity", calls);
         ParityAssert.Equal(calls, expected, actual);
     }
@@ -57,9 +54,9 @@ public sealed class DnsBedTests
     [DnsTestBedFact]
     public async Task ActorLookups_InBed_MatchPythonAndPyMotw()
     {
-        TestBeds.DnsBed.Require();
+        DnsBed.Require();
         var calls = BedCalls();
-        var expected = await PythonOracle.RunAsync(calls, TestBeds.DnsBed.Script);
+        var expected = await PythonOracle.RunAsync(calls, DnsBed.Script);
         var actual = await RunInBedAsync("parity-actors", calls);
         ParityAssert.Equal(calls, expected, actual);
 
@@ -76,9 +73,9 @@ public sealed class DnsBedTests
     [DnsTestBedFact]
     public async Task BlackholeNameserver_LookupTimesOutOnTime_OthersAnswered()
     {
-        TestBeds.DnsBed.Require();
+        DnsBed.Require();
         var timeout = TestTime.Seconds(2);
-        var output = await ProcessRunner.RunAsync(TestBeds.DnsBed.Script,
+        var output = await ProcessRunner.RunAsync(DnsBed.Script,
             ["--blackhole", "dotnet", TestsDll, "blackhole-timeout", timeout.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         var report = JsonNode.Parse(output)!;
         Assert.True(report["stuckTimedOut"]!.GetValue<bool>(), output);
@@ -94,7 +91,7 @@ public sealed class DnsBedTests
         try
         {
             await File.WriteAllTextAsync(file, calls.ToJsonString());
-            var output = await ProcessRunner.RunAsync(TestBeds.DnsBed.Script, ["dotnet", TestsDll, mode, file]);
+            var output = await ProcessRunner.RunAsync(DnsBed.Script, ["dotnet", TestsDll, mode, file]);
             return JsonNode.Parse(output)!.AsArray();
         }
         finally

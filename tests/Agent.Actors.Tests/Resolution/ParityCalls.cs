@@ -2,17 +2,18 @@ using System.Numerics;
 using System.Text.Json.Nodes;
 using Agent.Actors.Resolution;
 using Agent.Messages.Resolution;
+using Agent.Output;
 
 namespace Agent.Actors.Tests.Resolution;
 
 /// <summary>
 /// Runs the calls of python_oracle.py through Agent's functions and renders the results
-/// with <see cref="PythonValues"/>, so both sides can be compared as JSON.
+/// with <see cref="PythonJson"/>, so both sides can be compared as JSON.
 /// </summary>
 internal static class ParityCalls
 {
     /// <summary>Answers lookup requests by calling libc directly.</summary>
-    public static JsonNode Direct(ResolutionRequest request) => PythonValues.ToJson(NativeLookups.Run(request));
+    public static JsonNode Direct(ResolutionRequest request) => PythonJson.ToJson(NativeLookups.Run(request));
 
     public static JsonArray RunAll(JsonArray calls, Func<ResolutionRequest, JsonNode>? lookup = null) =>
         [.. calls.Select(c => (JsonNode?)Run(c!.AsArray(), lookup ?? Direct))];
@@ -25,7 +26,7 @@ internal static class ParityCalls
         }
         catch (PythonException e)
         {
-            return PythonValues.ToJson(e.Error);
+            return PythonJson.ToJson(e.Error);
         }
     }
 
@@ -42,9 +43,9 @@ internal static class ParityCalls
         "getservbyname" => lookup(new GetServByName(Str(a, 0)!, Str(a, 1))),
         "getservbyport" => lookup(new GetServByPort(Int(a, 0), Str(a, 1))),
         "getprotobyname" => lookup(new GetProtoByName(Str(a, 0)!)),
-        "inet_aton" => PythonValues.Hex(AddressFunctions.InetAton(Str(a, 0)!)),
+        "inet_aton" => PythonJson.Hex(AddressFunctions.InetAton(Str(a, 0)!)),
         "inet_ntoa" => AddressFunctions.InetNtoa(Convert.FromHexString(Str(a, 0)!)),
-        "inet_pton" => PythonValues.Hex(AddressFunctions.InetPton(Int(a, 0), Str(a, 1)!)),
+        "inet_pton" => PythonJson.Hex(AddressFunctions.InetPton(Int(a, 0), Str(a, 1)!)),
         "inet_ntop" => AddressFunctions.InetNtop(Int(a, 0), Convert.FromHexString(Str(a, 1)!)),
         "htons" => AddressFunctions.Htons(Big(a, 0)),
         "ntohs" => AddressFunctions.Ntohs(Big(a, 0)),

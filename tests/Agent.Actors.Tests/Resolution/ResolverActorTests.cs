@@ -1,24 +1,16 @@
 using System.Collections.Concurrent;
-using Agent.Actors.Kernel;
 using Agent.Actors.Resolution;
 using Agent.Messages.Resolution;
-using Xunit;
 
 namespace Agent.Actors.Tests.Resolution;
 
 /// <summary>The resolver's contract: one reply per request, timeouts, coalescing, cache, crash isolation.</summary>
-public sealed class ResolverActorTests : IAsyncLifetime
+public sealed class ResolverActorTests(ITestOutputHelper output) : AgentTestKit(output)
 {
-    private readonly ActorSystem _system = ActorSystem.Create("resolver-tests");
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _system.DisposeAsync();
-
     [Fact]
     public async Task Lookup_Localhost_RepliesResolvedWithLibcResult()
     {
-        var resolver = _system.ActorOf(ResolverActor.Props(), "resolver");
+        var resolver = Sys.ActorOf(ResolverActor.Props(), "resolver");
         var request = new GetAddrInfo("localhost", "80", 0, 1);
         var reply = await resolver.Ask<Resolved>(request, TestTime.Seconds(10));
         Assert.Equal(request, reply.Request);
@@ -28,7 +20,7 @@ public sealed class ResolverActorTests : IAsyncLifetime
     [Fact]
     public async Task Lookup_UnknownService_RepliesPythonGaiError()
     {
-        var resolver = _system.ActorOf(ResolverActor.Props());
+        var resolver = Sys.ActorOf(ResolverActor.Props());
         var reply = await resolver.Ask<ResolutionFailed>(new GetAddrInfo("localhost", "nosuchservice"), TestTime.Seconds(10));
         Assert.Equal(new Messages.PythonError("gaierror", -8, "Servname not supported for ai_socktype"), reply.Error);
         Assert.False(reply.TimedOut);
@@ -38,7 +30,7 @@ public sealed class ResolverActorTests : IAsyncLifetime
     public async Task Request_WithNulOrPortAbove65535_RefusedWithoutLookup()
     {
         var calls = 0;
-        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings
+        var resolver = Sys.ActorOf(ResolverActor.Props(new ResolverSettings
         {
             Lookup = r => { Interlocked.Increment(ref calls); return NativeLookups.Run(r); },
         }));
@@ -56,9 +48,9 @@ public sealed class ResolverActorTests : IAsyncLifetime
     public async Task TenThousandConcurrentRequests_EachAnsweredExactlyOnce()
     {
         const int count = 10_000;
-        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings { Concurrency = 8, Timeout = TestTime.Seconds(60) }));
+        var resolver = Sys.ActorOf(ResolverActor.Props(new ResolverSettings { Concurrency = 8, Timeout = TestTime.Seconds(60) }));
         var collector = new ReplyCollector(count);
-        var sink = _system.ActorOf(Props.FromFactory(() => new CollectingActor(collector)), "sink");
+        var sink = Sys.ActorOf(Props.Create(() => new CollectingActor(collector)), "sink");
         for (var i = 0; i < count; i++)
         {
             // Distinct requests so none is coalesced: 10,000 request actors.
@@ -79,7 +71,7 @@ public sealed class ResolverActorTests : IAsyncLifetime
     {
         using var release = new ManualResetEventSlim();
         var timeout = TestTime.Seconds(1);
-        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings
+        var resolver = Sys.ActorOf(ResolverActor.Props(new ResolverSettings
         {
             Concurrency = 4,
             Timeout = timeout,
@@ -106,7 +98,7 @@ public sealed class ResolverActorTests : IAsyncLifetime
         using var release = new ManualResetEventSlim();
         using var hungStarted = new ManualResetEventSlim();
         var called = new ConcurrentQueue<ResolutionRequest>();
-        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings
+        var resolver = Sys.ActorOf(ResolverActor.Props(new ResolverSettings
         {
             Concurrency = 1,
             Timeout = TestTime.Seconds(0.5),
@@ -135,7 +127,7 @@ public sealed class ResolverActorTests : IAsyncLifetime
     [Fact]
     public async Task CrashingRequestActor_RequesterGetsFailure_ResolverKeepsServing()
     {
-        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings
+        var resolver = Sys.ActorOf(ResolverActor.Props(new ResolverSettings
         {
             Lookup = r => r is GetProtoByName { Name: "crash" } ? throw new InvalidOperationException("lookup bug") : NativeLookups.Run(r),
         }));
@@ -151,7 +143,7 @@ public sealed class ResolverActorTests : IAsyncLifetime
         using var gate = new ManualResetEventSlim();
         using var entered = new CountdownEvent(2);
         var calls = 0;
-        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings
+        var resolver = Sys.ActorOf(ResolverActor.Props(new ResolverSettings
         {
             Lookup = r =>
             {
@@ -177,7 +169,7 @@ public sealed class ResolverActorTests : IAsyncLifetime
     {
         var clock = new ManualClock();
         var calls = 0;
-        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings
+        var resolver = Sys.ActorOf(ResolverActor.Props(new ResolverSettings
         {
             Clock = clock,
             PositiveTtl = TimeSpan.FromSeconds(30),
@@ -204,7 +196,7 @@ public sealed class ResolverActorTests : IAsyncLifetime
     public async Task Cache_OffByDefault_EveryRequestCallsLibc()
     {
         var calls = 0;
-        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings
+        var resolver = Sys.ActorOf(ResolverActor.Props(new ResolverSettings
         {
             Lookup = r => { Interlocked.Increment(ref calls); return NativeLookups.Run(r); },
         }));
@@ -219,16 +211,16 @@ public sealed class ResolverActorTests : IAsyncLifetime
     public async Task ResolverStopped_PendingRequestsAnsweredOnce()
     {
         using var release = new ManualResetEventSlim();
-        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings { Lookup = _ => Hang(release) }));
-        var requester = TestProbe.Create(_system);
+        var resolver = Sys.ActorOf(ResolverActor.Props(new ResolverSettings { Lookup = _ => Hang(release) }));
+        var requester = CreateTestProbe();
         requester.Watch(resolver);
         List<ResolutionRequest> pending = [.. Enumerable.Range(0, 5).Select(i => new GetProtoByName($"p{i}"))];
         pending.ForEach(request => requester.Send(resolver, request));
         // An answered request proves the five were received before the stop.
         requester.Send(resolver, new GetProtoByName("nul\0"));
-        Assert.Equal("ValueError", (await requester.ExpectMsgAsync<ResolutionFailed>(timeout: TimeSpan.FromSeconds(10))).Error.Kind);
-        _system.Stop(resolver);
-        var failures = (await requester.ReceiveNAsync(pending.Count, TimeSpan.FromSeconds(10))).Select(Assert.IsType<ResolutionFailed>).ToList();
+        Assert.Equal("ValueError", (await requester.ExpectMsgAsync<ResolutionFailed>(TimeSpan.FromSeconds(10))).Error.Kind);
+        Sys.Stop(resolver);
+        var failures = (await requester.ReceiveNAsync(pending.Count, TimeSpan.FromSeconds(10)).ToListAsync()).Select(Assert.IsType<ResolutionFailed>).ToList();
         // The resolver answers from its PostStop, before its watchers are told: a second answer would come before Terminated.
         await requester.ExpectTerminatedAsync(resolver, TimeSpan.FromSeconds(10));
         release.Set();
@@ -240,7 +232,7 @@ public sealed class ResolverActorTests : IAsyncLifetime
     public async Task Cache_Full_KeepsAtMostMaxEntries()
     {
         var calls = 0;
-        var resolver = _system.ActorOf(ResolverActor.Props(new ResolverSettings
+        var resolver = Sys.ActorOf(ResolverActor.Props(new ResolverSettings
         {
             PositiveTtl = TimeSpan.FromHours(1),
             MaxCacheEntries = 2,
@@ -260,7 +252,7 @@ public sealed class ResolverActorTests : IAsyncLifetime
         return new HostAddress("0.0.0.0");
     }
 
-    private sealed class ReplyCollector(int expected)
+    public sealed class ReplyCollector(int expected)
     {
         private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -278,7 +270,7 @@ public sealed class ResolverActorTests : IAsyncLifetime
         }
     }
 
-    private sealed class CollectingActor : ReceiveActor
+    public sealed class CollectingActor : ReceiveActor
     {
         public CollectingActor(ReplyCollector collector) => ReceiveAny(collector.Add);
     }

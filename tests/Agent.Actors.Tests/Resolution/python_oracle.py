@@ -2,7 +2,8 @@
 
 Input (file argument or stdin): a JSON list of calls, each [function, arg...].
 Output: a JSON list with, per call, the value Python returned (tuples as lists,
-enums by name, bytes as lowercase hex) or {"error", "errno"?, "strerror"}.
+enums by name, bytes as lowercase hex) or {"error", "errno", "strerror"}, errno null
+where Python's is None (Agent's PythonJson writes the same three keys for every error).
 """
 import binascii
 import enum
@@ -59,7 +60,7 @@ def run(spec):
     except Exception as e:  # every failure is data here
         if isinstance(e, OSError) and e.errno is not None:
             return {"error": type(e).__name__, "errno": e.errno, "strerror": e.strerror}
-        return {"error": type(e).__name__, "strerror": str(e)}
+        return {"error": type(e).__name__, "errno": None, "strerror": str(e)}
 
 
 def main():

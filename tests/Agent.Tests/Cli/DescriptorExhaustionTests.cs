@@ -1,4 +1,4 @@
-using Agent.TestKit;
+using Agent.TestSupport;
 using System.Net;
 using System.Net.Sockets;
 using Agent.Tests.Testbeds;
@@ -12,7 +12,9 @@ public sealed class DescriptorExhaustionTests
     public async Task Listener_UnderLowUlimit_BacksOffOnceAndRecoversWhenDescriptorsFree()
     {
         using var dir = new TempDirectory();
-        var command = $"ulimit -n 128 && exec \"{AgentProcess.DotnetHost}\" \"{AgentProcess.AgentDll}\" run --echo tcp:127.0.0.1:0";
+        // The runtime holds two descriptors per loaded assembly: an idle node on Akka.NET and the Generic Host
+        // uses about 200, so 256 leaves room for a few dozen connections and the 120 clients below exhaust it.
+        var command = $"ulimit -n 256 && exec \"{AgentProcess.DotnetHost}\" \"{AgentProcess.AgentDll}\" run --echo tcp:127.0.0.1:0";
         await using var node = AgentProcess.Start(TestBed.Tool("bash"), dir.Path, ["-c", command]);
         var line = await node.ExpectLineAsync(l => l.StartsWith("listening tcp", StringComparison.Ordinal));
         var endpoint = new IPEndPoint(IPAddress.Loopback, int.Parse(line[(line.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));

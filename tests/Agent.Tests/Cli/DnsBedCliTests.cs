@@ -1,7 +1,6 @@
-using Agent.TestKit;
+using Agent.TestSupport;
 using System.Text;
 using System.Text.Json.Nodes;
-using Agent.Actors.Tests.TestBeds;
 using Agent.Tests.Testbeds;
 using Xunit;
 

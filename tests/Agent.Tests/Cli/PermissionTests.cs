@@ -1,4 +1,4 @@
-using Agent.TestKit;
+using Agent.TestSupport;
 using Agent.Tests.Testbeds;
 using Xunit;
 

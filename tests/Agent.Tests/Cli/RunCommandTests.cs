@@ -1,4 +1,4 @@
-using Agent.TestKit;
+using Agent.TestSupport;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -43,6 +43,51 @@ public sealed partial class RunCommandTests
         Assert.Equal(0, await node.WaitForExitAsync());
         Assert.False(File.Exists(Path.Combine(dir.Path, "uds_socket")));
         Assert.False(File.Exists(Path.Combine(dir.Path, "uds_dgram")));
+    }
+
+    [Fact]
+    public async Task Run_EchoListFromEnvironment_ReplacesTheEmbeddedListAndStdoutHoldsOnlyTheContract()
+    {
+        using var dir = new TempDirectory();
+        var environment = new Dictionary<string, string> { ["AGENT_ECHO__0"] = "tcp:127.0.0.1:0", ["AGENT_NODE__LOGLEVEL"] = "Debug" };
+        await using var node = AgentProcess.StartAgent(dir.Path, environment, "run");
+        var line = await node.ExpectLineAsync(l => Listening().IsMatch(l));
+        Assert.StartsWith("listening tcp 127.0.0.1:", line, StringComparison.Ordinal);
+        var echo = await AgentProcess.RunAgentAsync(dir.Path, "echo", $"tcp:127.0.0.1:{PortOf(line)}", "--json");
+        Assert.Equal(0, echo.ExitCode);
+
+        node.Terminate();
+        Assert.Equal(0, await node.WaitForExitAsync());
+        // The embedded udp and unix services never started; Akka's log (debug here) went to stderr only.
+        Assert.Equal([line], node.Stdout.TrimEnd().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(dir.Path, "uds_socket")));
+        Assert.Contains(" DBG] ", node.Stderr, StringComparison.Ordinal);
+        Assert.Contains("CoordinatedShutdown", node.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnknownEnvironmentKeyInASection_ExitsTwoNamingTheVariable()
+    {
+        using var dir = new TempDirectory();
+        var environment = new Dictionary<string, string> { ["AGENT_RESOLVER__TIMEOUTT"] = "00:00:05" };
+        await using var node = AgentProcess.StartAgent(dir.Path, environment, "run", "--echo", "tcp:127.0.0.1:0");
+        Assert.Equal(2, await node.WaitForExitAsync());
+        Assert.Equal("agent: config: unknown key 'resolver:TIMEOUTT' (environment variable AGENT_RESOLVER__TIMEOUTT)", node.Stderr.Trim());
+        Assert.Equal("", node.Stdout);
+    }
+
+    [Theory]
+    [InlineData("{\"echoChunk\": \"big\"}", "agent: config: Failed to convert configuration value 'big' at 'EchoChunk'")]
+    [InlineData("{\"echo\": [\"tcp:127.0.0.1:0\"], \"node\": {\"nmae\": \"x\"}}", "agent: config: unknown key 'node:nmae' (in ")]
+    [InlineData("{\"echo\": [", "agent: config: Failed to load configuration from file")]
+    public async Task Run_BadConfigFile_ExitsTwoNamingTheProblem(string json, string expected)
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.File("node.json"), json);
+        var (code, stdout, stderr) = await AgentProcess.RunAgentAsync(dir.Path, "run", "--config", "node.json");
+        Assert.Equal(2, code);
+        Assert.StartsWith(expected, stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
     }
 
     [Fact]

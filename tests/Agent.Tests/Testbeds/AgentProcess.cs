@@ -1,4 +1,4 @@
-using Agent.TestKit;
+using Agent.TestSupport;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -86,8 +86,13 @@ public sealed partial class AgentProcess : IAsyncDisposable
     public static AgentProcess StartAgent(string workingDirectory, params string[] args) =>
         Start(DotnetHost, workingDirectory, [AgentDll, .. args]);
 
+    /// <summary>Starts <c>agent ARGS</c> in <paramref name="workingDirectory"/> with <paramref name="environment"/> added to the test's own.</summary>
+    public static AgentProcess StartAgent(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(DotnetHost, workingDirectory, [AgentDll, .. args], environment: environment);
+
     /// <summary>Starts any program.</summary>
-    public static AgentProcess Start(string fileName, string workingDirectory, IEnumerable<string> args, string? stdin = null)
+    public static AgentProcess Start(string fileName, string workingDirectory, IEnumerable<string> args, string? stdin = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -100,6 +105,10 @@ public sealed partial class AgentProcess : IAsyncDisposable
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {fileName}");
         var wrapper = new AgentProcess(process);

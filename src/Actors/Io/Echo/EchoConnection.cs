@@ -1,5 +1,5 @@
-using Agent.Actors.Kernel;
 using Agent.Messages.Io;
+using Akka.Actor;
 
 namespace Agent.Actors.Io.Echo;
 
@@ -33,10 +33,10 @@ public sealed class EchoConnection : ReceiveActor
     }
 
     /// <summary>A handler for <paramref name="connection"/>; the caller sends <c>Register</c> on its behalf.</summary>
-    public static Props Props(IActorRef connection) => Kernel.Props.FromFactory(() => new EchoConnection(connection));
+    public static Props Props(IActorRef connection) => FactoryProps.Of(() => new EchoConnection(connection));
 
     /// <inheritdoc />
-    protected internal override void PreStart() => Context.Watch(_connection);
+    protected override void PreStart() => Context.Watch(_connection);
 
     private void OnReceived(SockStream.Received received)
     {

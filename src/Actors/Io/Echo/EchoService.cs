@@ -1,6 +1,8 @@
-using Agent.Actors.Kernel;
 using Agent.Messages;
 using Agent.Messages.Io;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Pattern;
 
 namespace Agent.Actors.Io.Echo;
 
@@ -8,7 +10,8 @@ namespace Agent.Actors.Io.Echo;
 /// One echo service (TCP, UDP, Unix stream or Unix datagram): binds through the IO manager, answers
 /// every accepted connection with an <see cref="EchoConnection"/> and every datagram with the same bytes
 /// back to its sender. A failed bind throws <see cref="EchoServiceBindException"/>, so the
-/// <see cref="BackoffSupervisor"/> from <see cref="Supervised"/> retries with growing delay.
+/// <see cref="BackoffSupervisor"/> from <see cref="Supervised"/> stops it and starts a new one after a growing delay
+/// (its listener sees its handler stop and unbinds).
 /// </summary>
 public sealed class EchoService : ReceiveActor
 {
@@ -17,7 +20,6 @@ public sealed class EchoService : ReceiveActor
     private readonly int _chunk;
     private readonly IActorRef? _observer;
     private readonly ILoggingAdapter _log;
-    private IActorRef? _bound;
 
     private EchoService(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer)
     {
@@ -48,17 +50,20 @@ public sealed class EchoService : ReceiveActor
 
     /// <summary>The service itself; <paramref name="chunk"/> is the read size (16 reproduces the seeds).</summary>
     public static Props Props(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer) =>
-        Kernel.Props.FromFactory(() => new EchoService(io, endpoint, chunk, observer));
+        FactoryProps.Of(() => new EchoService(io, endpoint, chunk, observer));
 
-    /// <summary>The service under a backoff supervisor: bind failures retry after 100 ms, doubling up to 10 s.</summary>
+    /// <summary>
+    /// The service under a backoff supervisor: after a failure a new service starts 100 ms later, doubling up to
+    /// 10 s (20 % jitter), retrying forever; the delay resets after 30 s of running.
+    /// </summary>
     public static Props Supervised(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer) =>
-        BackoffSupervisor.Props(BackoffOptions.OnFailure(
+        BackoffSupervisor.Props(Backoff.OnFailure(
             Props(io, endpoint, chunk, observer), "service",
-            TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), 0.2)
+            TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)
             .WithAutoReset(TimeSpan.FromSeconds(30)));
 
     /// <inheritdoc />
-    protected internal override void PreStart()
+    protected override void PreStart()
     {
         // The chunk applies to streams; a datagram is read whole (a smaller recvfrom would truncate it).
         _io.Tell(_endpoint.IsStream
@@ -67,23 +72,10 @@ public sealed class EchoService : ReceiveActor
     }
 
     /// <inheritdoc />
-    protected internal override void PreRestart(Exception reason, object? message)
-    {
-        // A restart keeps this actor's ref alive, so the listener's death watch does not fire: unbind explicitly.
-        // (On a stop, the listener sees Terminated and unbinds by itself.)
-        if (_bound is { } bound)
-        {
-            bound.Tell(_endpoint.IsStream ? SockStream.Unbind.Instance : SockDgram.Unbind.Instance, ActorRefs.NoSender);
-        }
-        base.PreRestart(reason, message);
-    }
-
-    /// <inheritdoc />
-    protected internal override SupervisorStrategy SupervisorStrategy() => Kernel.SupervisorStrategy.StoppingStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     private void OnBound(SocketInfo socket)
     {
-        _bound = Sender;
         _log.Info("echo {Endpoint} listening on {Local}", _endpoint, socket.Local);
         _observer?.Tell(new EchoServiceBound(_endpoint, socket), Self);
     }

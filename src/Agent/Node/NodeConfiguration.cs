@@ -1,0 +1,142 @@
+using System.Collections;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.FileProviders;
+
+namespace Agent.Node;
+
+/// <summary>
+/// Builds the node's configuration from four layers, each overriding the one before: the embedded
+/// <c>config/agent.json</c>, the <c>--config FILE</c> (JSON), <c>AGENT_</c> environment variables (<c>__</c> for
+/// nesting: <c>AGENT_RESOLVER__TIMEOUT=00:00:05</c>), and command-line options. A list (<c>echo</c>) is taken whole
+/// from the highest layer that sets it, never merged item by item. A key that names no setting, or a value
+/// that does not convert or is out of range, is an error naming the key; environment variables whose first
+/// segment names no setting are left alone, since other tools share the prefix (<c>AGENT_TEST_TIME_FACTOR</c>).
+/// </summary>
+internal static class NodeConfiguration
+{
+    /// <summary>The environment variables' prefix.</summary>
+    public const string EnvironmentPrefix = "AGENT_";
+
+    private const string EmbeddedName = "agent.json";
+
+    /// <summary>The layered configuration; throws <see cref="IOException"/> or <see cref="InvalidDataException"/> for an unreadable file.</summary>
+    public static IConfigurationRoot Build(string? file, IEnumerable<KeyValuePair<string, string?>> commandLine)
+    {
+        var builder = new ConfigurationBuilder()
+            .AddJsonStream(Embedded());
+        if (file is not null)
+        {
+            builder.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+        }
+        return builder
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddInMemoryCollection(commandLine)
+            .Build();
+    }
+
+    /// <summary>The options of <paramref name="configuration"/>, or every problem found, each naming its key and layer.</summary>
+    public static (NodeOptions? Options, IReadOnlyList<string> Errors) Bind(IConfigurationRoot configuration)
+    {
+        var errors = UnknownKeys(configuration, configuration, typeof(NodeOptions))
+            .Where(key => !IsForeignEnvironmentVariable(configuration, key))
+            .Select(key => $"unknown key '{key}' ({Layer(configuration, key)})")
+            .ToList();
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        var options = new NodeOptions();
+        try
+        {
+            configuration.Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            return (null, [e.Message]);
+        }
+        options.Echo = TopLayerList(configuration, "echo");
+        errors.AddRange(options.Validate());
+        return errors.Count > 0 ? (null, errors) : (options, errors);
+    }
+
+    private static Stream Embedded() =>
+        typeof(NodeConfiguration).Assembly.GetManifestResourceStream(EmbeddedName)
+            ?? throw new InvalidOperationException($"the embedded {EmbeddedName} is missing from the build");
+
+    private static List<string> TopLayerList(IConfigurationRoot configuration, string key)
+    {
+        foreach (var provider in configuration.Providers.Reverse())
+        {
+            var indexes = provider.GetChildKeys([], key).Distinct().ToList();
+            if (indexes.Count > 0)
+            {
+                return [.. indexes
+                    .OrderBy(i => int.TryParse(i, out var n) ? n : int.MaxValue)
+                    .Select(i => provider.TryGet($"{key}:{i}", out var value) ? value ?? "" : "")];
+            }
+            // An empty JSON array sets the key itself, with no children: the list is empty at this layer.
+            if (provider.TryGet(key, out _))
+            {
+                return [];
+            }
+        }
+        return [];
+    }
+
+    // Keys under `section` that no property of `type` takes (case-insensitive, as the binder matches them).
+    private static IEnumerable<string> UnknownKeys(IConfigurationRoot root, IConfiguration section, Type type)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            if (property is not { CanWrite: true })
+            {
+                yield return child.Path;
+                continue;
+            }
+            var propertyType = property.PropertyType;
+            if (propertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(propertyType))
+            {
+                foreach (var item in child.GetChildren().Where(item => !int.TryParse(item.Key, out _) || item.GetChildren().Any()))
+                {
+                    yield return item.Path;
+                }
+            }
+            else if (propertyType.IsClass && propertyType != typeof(string))
+            {
+                foreach (var key in UnknownKeys(root, child, propertyType))
+                {
+                    yield return key;
+                }
+            }
+            else
+            {
+                foreach (var nested in child.GetChildren())
+                {
+                    yield return nested.Path;
+                }
+            }
+        }
+    }
+
+    private static bool IsForeignEnvironmentVariable(IConfigurationRoot configuration, string key) =>
+        !key.Contains(':', StringComparison.Ordinal)
+        && configuration.Providers.Where(p => Sets(p, key)).All(p => p is EnvironmentVariablesConfigurationProvider);
+
+    private static string Layer(IConfigurationRoot configuration, string key) =>
+        configuration.Providers.Reverse().FirstOrDefault(p => Sets(p, key)) switch
+        {
+            EnvironmentVariablesConfigurationProvider => $"environment variable {EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant()}",
+            JsonConfigurationProvider { Source: { FileProvider: PhysicalFileProvider files, Path: { } path } } => $"in {Path.Combine(files.Root, path)}",
+            JsonStreamConfigurationProvider => $"in the embedded {EmbeddedName}",
+            MemoryConfigurationProvider => "command line",
+            _ => "configuration",
+        };
+
+    private static bool Sets(IConfigurationProvider provider, string key) =>
+        provider.TryGet(key, out _) || provider.GetChildKeys([], key).Any();
+}

@@ -1,6 +1,0 @@
-using Agent.TestKit;
-
-namespace Agent.Actors.Tests.TestBeds;
-
-/// <summary>A fact that needs the real DNS test bed: root (unshare, bind mounts, port 53), dnsmasq, python3.</summary>
-public sealed class DnsTestBedFactAttribute() : TestBedFactAttribute(DnsBed.Needs);

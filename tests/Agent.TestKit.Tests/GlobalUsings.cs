@@ -1,3 +1,0 @@
-global using Agent.Actors.Kernel;
-global using Xunit;
-global using Xunit.Abstractions;

@@ -1,0 +1,23 @@
+using Xunit;
+
+namespace Agent.TestSupport;
+
+/// <summary>
+/// A fact that needs outside tools or root (see <see cref="TestBed"/>). Without them it is
+/// skipped with a reason naming what is missing, unless <c>AGENT_REQUIRE_TESTBEDS=1</c>,
+/// in which case it runs and fails where the test body calls <see cref="TestBed.Tool"/> or
+/// <see cref="TestBed.Require"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public class TestBedFactAttribute : FactAttribute
+{
+    /// <summary>Declares the tools (or <see cref="TestBed.Root"/>) the test needs.</summary>
+    public TestBedFactAttribute(params string[] needs)
+    {
+        if (!TestBed.Required && TestBed.Missing(needs) is { Count: > 0 } missing)
+        {
+            Skip = $"needs {string.Join(", ", missing)} (install: apt-get install -y dnsmasq-base socat ncat iproute2); "
+                + $"{TestBed.RequireVariable}=1 makes this a failure";
+        }
+    }
+}

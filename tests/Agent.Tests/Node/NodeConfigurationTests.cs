@@ -1,0 +1,96 @@
+using Agent.Actors.Io;
+using Agent.Actors.Resolution;
+using Agent.Node;
+using Agent.TestSupport;
+using Xunit;
+
+namespace Agent.Tests.Node;
+
+public sealed class NodeConfigurationTests
+{
+    private static (NodeOptions? Options, IReadOnlyList<string> Errors) Load(string? fileJson = null, params (string Key, string Value)[] commandLine)
+    {
+        using var dir = new TempDirectory();
+        string? file = null;
+        if (fileJson is not null)
+        {
+            file = dir.File("node.json");
+            File.WriteAllText(file, fileJson);
+        }
+        return NodeConfiguration.Bind(NodeConfiguration.Build(file, commandLine.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value))));
+    }
+
+    [Fact]
+    public void Embedded_Alone_BindsToTheCodeDefaults()
+    {
+        var (options, errors) = Load();
+        Assert.Empty(errors);
+        Assert.Equal("agent", options!.Node.Name);
+        Assert.Equal(["tcp:127.0.0.1:10000", "udp:127.0.0.1:10000", "unix:./uds_socket"], options.Echo);
+        Assert.Equal(65_536, options.EchoChunk);
+        Assert.Equal(IoSettings.Default, options.ToIoSettings());
+        Assert.Equal(ResolverSettings.Default, options.ToResolverSettings());
+    }
+
+    [Fact]
+    public void File_SetsTheList_ReplacesTheEmbeddedListWhole()
+    {
+        var (options, errors) = Load("""{"echo": ["udp:127.0.0.1:0"], "resolver": {"timeout": "00:00:03", "positiveTtl": "00:01:00"}}""");
+        Assert.Empty(errors);
+        Assert.Equal(["udp:127.0.0.1:0"], options!.Echo);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.ToResolverSettings().Timeout);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.ToResolverSettings().PositiveTtl);
+        Assert.Equal(ResolverSettings.Default.Concurrency, options.Resolver.Concurrency);
+    }
+
+    [Fact]
+    public void File_EmptyList_NoEchoServices()
+    {
+        var (options, errors) = Load("""{"echo": []}""");
+        Assert.Empty(errors);
+        Assert.Empty(options!.Echo);
+    }
+
+    [Fact]
+    public void CommandLine_OverridesTheFile()
+    {
+        var (options, errors) = Load("""{"echo": ["udp:127.0.0.1:0", "tcp:127.0.0.1:0"], "echoChunk": 100}""",
+            ("echo:0", "unix:./x"), ("echoChunk", "16"), ("node:name", "edge-1"));
+        Assert.Empty(errors);
+        Assert.Equal(["unix:./x"], options!.Echo);
+        Assert.Equal(16, options.EchoChunk);
+        Assert.Equal("edge-1", options.Node.Name);
+    }
+
+    [Fact]
+    public void UnknownKey_InFile_NamesTheKeyAndTheFile()
+    {
+        var (options, errors) = Load("""{"echoChunck": 16, "io": {"maxPending": 1}}""");
+        Assert.Null(options);
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("unknown key 'echoChunck' (in /tmp/", StringComparison.Ordinal) && e.EndsWith("node.json)", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("unknown key 'io:maxPending'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ValueThatDoesNotConvert_NamesTheKey()
+    {
+        var (options, errors) = Load("""{"resolver": {"timeout": "10s"}}""");
+        Assert.Null(options);
+        Assert.Contains("'10s' at 'resolver:timeout'", Assert.Single(errors), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("""{"echoChunk": 0}""", "echoChunk must be 1-16777216, got 0")]
+    [InlineData("""{"echo": ["tcp:localhost"]}""", "echo:0: ")]
+    [InlineData("""{"node": {"name": "no spaces"}}""", "node:name must start with a letter or digit")]
+    [InlineData("""{"node": {"logLevel": "Loud"}}""", "node:logLevel must be one of Verbose, Debug, Information, Warning, Error, Fatal")]
+    [InlineData("""{"resolver": {"concurrency": 0}}""", "resolver:concurrency must be 1-1024, got 0")]
+    [InlineData("""{"io": {"acceptBackoffMin": "00:00:05", "acceptBackoffMax": "00:00:01"}}""", "io:acceptBackoffMax (00:00:01) must not be below io:acceptBackoffMin (00:00:05)")]
+    public void ValueOutOfRange_NamesTheKey(string json, string expected)
+    {
+        var (options, errors) = Load(json);
+        Assert.Null(options);
+        Assert.Contains(expected, Assert.Single(errors), StringComparison.Ordinal);
+    }
+}
