@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Agent.Actors;
 using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
 using Agent.Bench.Io;
@@ -14,8 +15,14 @@ using Akka.Configuration;
 //   ulimit -n 30000   (or more; the hard limit must allow it)
 //   dotnet run -c Release --project bench/Agent.Bench.Io -- [CONNECTIONS]   (default 10000)
 //   dotnet run -c Release --project bench/Agent.Bench.Io -- --alloc        (bytes allocated per echoed message)
+//   dotnet run -c Release --project bench/Agent.Bench.Io -- --agent src/Agent/bin/Release/net10.0/agent.dll [CONNECTIONS]
+//                                                     (the RSS of a real `agent run` process holding them)
 // Exit status 0 when every connection was held and both the managed heap and the process RSS per
 // connection are within the target, 1 otherwise.
+if (args is ["--agent", var agentDll, .. var rest])
+{
+    return await NodeMemory.MeasureAsync(agentDll, rest is [var n] ? int.Parse(n, CultureInfo.InvariantCulture) : 10_000);
+}
 if (args is ["--clients", var portText, var countText])
 {
     return Clients.Hold(int.Parse(portText, CultureInfo.InvariantCulture), int.Parse(countText, CultureInfo.InvariantCulture));
@@ -25,7 +32,7 @@ var count = args is [var first, ..] && first != "--alloc" ? int.Parse(first, Cul
 var system = ActorSystem.Create("bench-io", ConfigurationFactory.ParseString("""
     akka.loglevel = WARNING
     akka.stdout-loglevel = WARNING
-    """));
+    """)).StartScheduler();
 try
 {
     return await RunAsync(system);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Agent.Actors;
 using Agent.Actors.Resolution;
 using Agent.Bench.Resolution;
 using Agent.Messages.Resolution;
@@ -31,7 +32,7 @@ Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 var system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("""
     akka.loglevel = WARNING
     akka.stdout-loglevel = WARNING
-    """));
+    """)).StartScheduler();
 var resolver = system.ActorOf(ResolverActor.Props(new ResolverSettings { CoalesceInFlight = false }), "resolver");
 try
 {

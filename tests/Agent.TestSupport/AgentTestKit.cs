@@ -1,4 +1,5 @@
 using System.Globalization;
+using Agent.Actors;
 using Akka.Configuration;
 using Xunit.Abstractions;
 
@@ -14,9 +15,7 @@ public abstract class AgentTestKit : Akka.TestKit.Xunit2.TestKit
 {
     /// <summary>Creates the test's system; <paramref name="hocon"/> is laid over the project's test settings.</summary>
     protected AgentTestKit(ITestOutputHelper? output = null, string? hocon = null)
-        : base(Settings(hocon), null, output)
-    {
-    }
+        : base(Settings(hocon), null, output) => Sys.StartScheduler();
 
     /// <summary>The test settings, with <paramref name="hocon"/> (if any) taking precedence.</summary>
     public static Config Settings(string? hocon = null)

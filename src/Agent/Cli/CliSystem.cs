@@ -1,3 +1,4 @@
+using Agent.Actors;
 using Agent.Hosting;
 using Akka.Actor;
 using Serilog;
@@ -15,7 +16,7 @@ internal static class CliSystem
             .MinimumLevel.Warning()
             .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
             .CreateLogger();
-        var system = ActorSystem.Create(name, AkkaHocon.Cli);
+        var system = ActorSystem.Create(name, AkkaHocon.Cli).StartScheduler();
         try
         {
             return await body(system);

@@ -1,3 +1,4 @@
+using Agent.Actors;
 using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
 using Agent.Hosting;
@@ -46,6 +47,7 @@ internal static class NodeHost
             builder.Services.Configure<ConsoleLifetimeOptions>(console => console.SuppressStatusMessages = true);
             builder.Services.AddAkka(options.Node.Name, akka => akka
                 .AddHocon(AkkaHocon.Logging(LogLevels.ToAkka(level)), HoconAddMode.Prepend)
+                .WithActors((system, _) => system.StartScheduler())
                 .AddIoManager(options)
                 .AddEchoServices(endpoints, options.EchoChunk, stdout));
             using var host = builder.Build();

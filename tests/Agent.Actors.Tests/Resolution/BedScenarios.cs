@@ -12,7 +12,7 @@ internal static class BedScenarios
     /// <summary>The calls of a parity file, answered through a ResolverActor.</summary>
     public static async Task<JsonArray> ParityThroughActorsAsync(JsonArray calls)
     {
-        var system = ActorSystem.Create("bed");
+        var system = ActorSystem.Create("bed").StartScheduler();
         try
         {
             var resolver = system.ActorOf(ResolverActor.Props(), "resolver");
@@ -36,7 +36,7 @@ internal static class BedScenarios
     /// </summary>
     public static async Task<JsonObject> BlackholeTimeoutAsync(TimeSpan timeout)
     {
-        var system = ActorSystem.Create("bed");
+        var system = ActorSystem.Create("bed").StartScheduler();
         try
         {
             var resolver = system.ActorOf(ResolverActor.Props(new ResolverSettings { Concurrency = 4, Timeout = timeout }), "resolver");

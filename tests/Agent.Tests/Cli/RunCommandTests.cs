@@ -66,6 +66,37 @@ public sealed partial class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_FreshNodeHitByABurstOf64Clients_EchoesEveryOne()
+    {
+        // Regression: the first timer of a fresh node used to be armed by 64 connection actors at once, and Akka's
+        // lazily started scheduler then blocked every thread-pool thread until the pool had grown enough threads
+        // (13 s here, nothing echoed meanwhile). A healthy node answers them all well inside the deadline.
+        using var dir = new TempDirectory();
+        await using var node = AgentProcess.StartAgent(dir.Path, "run", "--echo", "tcp:127.0.0.1:0", "--log-level", "Warning");
+        var port = PortOf(await node.ExpectLineAsync(l => l.StartsWith("listening tcp", StringComparison.Ordinal)));
+        using var deadline = new CancellationTokenSource(TestBed.Dilated(3));
+        var payload = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var echoes = await Task.WhenAll(Enumerable.Range(0, 64).Select(async _ =>
+        {
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), deadline.Token);
+            await client.SendAsync(payload, deadline.Token);
+            var back = new byte[payload.Length];
+            var read = 0;
+            while (read < back.Length)
+            {
+                var n = await client.ReceiveAsync(back.AsMemory(read), deadline.Token);
+                Assert.NotEqual(0, n);
+                read += n;
+            }
+            return back;
+        }));
+        Assert.All(echoes, back => Assert.Equal(payload, back));
+        node.Terminate();
+        Assert.Equal(0, await node.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task Run_UnknownEnvironmentKeyInASection_ExitsTwoNamingTheVariable()
     {
         using var dir = new TempDirectory();
