@@ -15,7 +15,7 @@ internal static class NodeMemory
     public static async Task<int> MeasureAsync(string agentDll, int count)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { agentDll, "run", "--echo", "tcp:127.0.0.1:0", "--log-level", "Warning" })
+        foreach (var arg in new[] { agentDll, "run", "--echo", "tcp:127.0.0.1:0" })
         {
             start.ArgumentList.Add(arg);
         }

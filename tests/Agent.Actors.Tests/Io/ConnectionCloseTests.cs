@@ -120,6 +120,49 @@ public sealed class ConnectionCloseTests : IoTestBase
         await ExpectNoCloseEventDeadLetteredAsync();
     }
 
+    [Fact]
+    public async Task ConnectionStoppedFromOutside_HandlerGetsOneErrorClosedThenTerminated()
+    {
+        var (server, _, local) = await BindAsync();
+        var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
+        clientConn.Tell(SockStream.Register.Instance, client.Ref);
+        serverConn.Tell(SockStream.Register.Instance, server.Ref);
+
+        // As its listener or the IO manager stopping would, or a crash that the supervisor answers with Stop.
+        Sys.Stop(serverConn);
+
+        var closed = await server.ExpectMsgAsync<SockStream.ErrorClosed>();
+        Assert.Equal("ConnectionAbortedError: [Errno 103] Software caused connection abort", closed.Cause.ToString());
+        await ExpectStoppedWithNothingMoreAsync(server, serverConn);
+        await client.ExpectMsgAsync(SockStream.PeerClosed.Instance);
+        await ExpectStoppedWithNothingMoreAsync(client, clientConn);
+    }
+
+    [Fact]
+    public async Task ConnectStoppedBeforeItConnected_CommanderGetsOneCommandFailed()
+    {
+        // A name that resolves only when the test says so keeps the connect in flight.
+        var release = new TaskCompletionSource<IReadOnlyList<IPAddress>>();
+        var io = Sys.ActorOf(IoManager.Props(resolver: new PendingResolver(release.Task)));
+        var commander = CreateTestProbe();
+        var connect = new SockStream.Connect(Endpoint.Parse("tcp:pending.invalid:9"));
+        io.Tell(connect, commander.Ref);
+        var connection = await IdentifyOneAsync(io.Path / "*");
+
+        Sys.Stop(connection);
+
+        var failed = await commander.ExpectMsgAsync<SockStream.CommandFailed>();
+        Assert.Same(connect, failed.Cmd);
+        Assert.Equal(OsErrors.ECONNABORTED, failed.Cause.Errno);
+        await ExpectStoppedWithNothingMoreAsync(commander, connection);
+        release.SetResult([IPAddress.Loopback]);
+    }
+
+    private sealed class PendingResolver(Task<IReadOnlyList<IPAddress>> addresses) : IAddressResolver
+    {
+        public Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken) => addresses;
+    }
+
     private static async Task ExpectBothTerminatedAsync(TestProbe watcher, IActorRef first, IActorRef second)
     {
         var terminated = new[] { await watcher.ExpectMsgAsync<Terminated>(), await watcher.ExpectMsgAsync<Terminated>() };

@@ -7,19 +7,28 @@ using Akka.Pattern;
 namespace Agent.Actors.Io.Echo;
 
 /// <summary>
-/// One echo service (TCP, UDP, Unix stream or Unix datagram): binds through the IO manager, answers
-/// every accepted connection with an <see cref="EchoConnection"/> and every datagram with the same bytes
-/// back to its sender. A failed bind throws <see cref="EchoServiceBindException"/>, so the
-/// <see cref="BackoffSupervisor"/> from <see cref="Supervised"/> stops it and starts a new one after a growing delay
-/// (its listener sees its handler stop and unbinds).
+/// One echo service (TCP, UDP, Unix stream or Unix datagram): binds through the IO manager and echoes every
+/// datagram back to its sender, and every accepted connection's bytes back in order. It is the handler of all
+/// its connections itself, keeping a few counters per connection rather than an actor (a second actor per
+/// connection cost about 4 KiB of memory each: cell, mailbox, a child entry, death watch). Reading of a
+/// connection is suspended while too much of its echo is unacknowledged, and a connection is closed once the
+/// peer has shut its side and every byte is written. A failed bind throws <see cref="EchoServiceBindException"/>,
+/// so the <see cref="BackoffSupervisor"/> from <see cref="Supervised"/> stops it and starts a new one after a
+/// growing delay (its listener and connections see their handler stop, unbind and close).
 /// </summary>
-public sealed class EchoService : ReceiveActor
+public sealed class EchoService : UntypedActor
 {
+    /// <summary>Unacknowledged bytes of one connection at which its reading pauses (256 KiB), so a peer that does not read cannot grow our queue.</summary>
+    public const long HighWater = 256 * 1024;
+
+    // One ack per half high-water mark: each ack is a message and a turn of this actor, so ask rarely.
+    private const long AckEvery = HighWater / 2;
     private readonly IActorRef _io;
     private readonly Endpoint _endpoint;
     private readonly int _chunk;
     private readonly IActorRef? _observer;
     private readonly ILoggingAdapter _log;
+    private readonly Dictionary<IActorRef, Flow> _flows = [];
 
     private EchoService(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer)
     {
@@ -28,24 +37,6 @@ public sealed class EchoService : ReceiveActor
         _chunk = chunk;
         _observer = observer;
         _log = Context.GetLogger();
-        Receive<SockStream.Bound>(b => OnBound(b.Socket));
-        Receive<SockDgram.Bound>(b => OnBound(b.Socket));
-        Receive<SockStream.CommandFailed>(f => throw new EchoServiceBindException(_endpoint, f.Cause));
-        Receive<SockDgram.CommandFailed>(f =>
-        {
-            if (f.Cmd is SockDgram.Bind)
-            {
-                throw new EchoServiceBindException(_endpoint, f.Cause);
-            }
-            _log.Debug("echo {Endpoint}: reply dropped: {Cause}", _endpoint, f.Cause);
-        });
-        Receive<SockStream.Connected>(c =>
-        {
-            var handler = Context.ActorOf(EchoConnection.Props(Sender));
-            Sender.Tell(new SockStream.Register(KeepOpenOnPeerClosed: true), handler);
-        });
-        Receive<SockDgram.Received>(r => Sender.Tell(new SockDgram.Send(r.Data, r.Sender), Self));
-        Receive<SockDgram.ErrorReceived>(e => _log.Debug("echo {Endpoint}: {Cause}", _endpoint, e.Cause));
     }
 
     /// <summary>The service itself; <paramref name="chunk"/> is the read size (16 reproduces the seeds).</summary>
@@ -72,11 +63,101 @@ public sealed class EchoService : ReceiveActor
     }
 
     /// <inheritdoc />
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case SockStream.Received received when _flows.TryGetValue(Sender, out var flow):
+                OnReceived(Sender, flow, received);
+                break;
+            case SockDgram.Received datagram:
+                Sender.Tell(new SockDgram.Send(datagram.Data, datagram.Sender), Self);
+                break;
+            case SockStream.WriteAck ack when _flows.TryGetValue(Sender, out var flow):
+                OnAck(Sender, flow, ack);
+                break;
+            case SockStream.Connected:
+                _flows[Sender] = new Flow();
+                Sender.Tell(new SockStream.Register(KeepOpenOnPeerClosed: true), Self);
+                break;
+            case SockStream.PeerShutdown:
+                Sender.Tell(SockStream.Close.Instance, Self);
+                break;
+            case SockStream.ConnectionClosed:
+                _flows.Remove(Sender);
+                break;
+            case SockStream.CommandFailed { Cmd: SockStream.Write }:
+                // Only the pending-bytes bound refuses a write, and reading stops long before it: a hole in the echo
+                // would corrupt the stream, so the connection goes instead.
+                Sender.Tell(SockStream.Abort.Instance, Self);
+                break;
+            case SockStream.Bound bound:
+                OnBound(bound.Socket);
+                break;
+            case SockDgram.Bound bound:
+                OnBound(bound.Socket);
+                break;
+            case SockStream.CommandFailed { Cmd: SockStream.Bind } failed:
+                throw new EchoServiceBindException(_endpoint, failed.Cause);
+            case SockDgram.CommandFailed { Cmd: SockDgram.Bind } failed:
+                throw new EchoServiceBindException(_endpoint, failed.Cause);
+            case SockDgram.CommandFailed failed:
+                _log.Debug("echo {Endpoint}: reply dropped: {Cause}", _endpoint, failed.Cause);
+                break;
+            case SockDgram.ErrorReceived error:
+                _log.Debug("echo {Endpoint}: {Cause}", _endpoint, error.Cause);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    /// <inheritdoc />
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
+
+    private void OnReceived(IActorRef connection, Flow flow, SockStream.Received received)
+    {
+        flow.Written += received.Data.Length;
+        long? ack = null;
+        if (flow.Written - flow.LastAckRequest >= AckEvery)
+        {
+            ack = flow.Written;
+            flow.LastAckRequest = flow.Written;
+        }
+        connection.Tell(new SockStream.Write(received.Data, ack), Self);
+        if (!flow.Suspended && flow.Written - flow.Acked > HighWater)
+        {
+            flow.Suspended = true;
+            connection.Tell(SockStream.SuspendReading.Instance, Self);
+        }
+    }
+
+    private void OnAck(IActorRef connection, Flow flow, SockStream.WriteAck ack)
+    {
+        flow.Acked = Math.Max(flow.Acked, ack.Ack);
+        if (flow.Suspended && flow.Written - flow.Acked <= HighWater / 2)
+        {
+            flow.Suspended = false;
+            connection.Tell(SockStream.ResumeReading.Instance, Self);
+        }
+    }
 
     private void OnBound(SocketInfo socket)
     {
         _log.Info("echo {Endpoint} listening on {Local}", _endpoint, socket.Local);
         _observer?.Tell(new EchoServiceBound(_endpoint, socket), Self);
+    }
+
+    // The echo state of one connection: bytes written back, bytes the connection acknowledged, whether its reading is paused.
+    private sealed class Flow
+    {
+        public long Written { get; set; }
+
+        public long Acked { get; set; }
+
+        public long LastAckRequest { get; set; }
+
+        public bool Suspended { get; set; }
     }
 }
