@@ -147,14 +147,16 @@ public sealed class ConnectionCloseTests : IoTestBase
         var commander = CreateTestProbe();
         var connect = new SockStream.Connect(Endpoint.Parse("tcp:pending.invalid:9"));
         io.Tell(connect, commander.Ref);
-        var connection = await IdentifyOneAsync(io.Path / "*");
+        // The manager starts the connection actor when it handles the command: look until it is there.
+        IActorRef? connection = null;
+        await AwaitAssertAsync(async () => connection = await IdentifyOneAsync(io.Path / "*"));
 
-        Sys.Stop(connection);
+        Sys.Stop(connection!);
 
         var failed = await commander.ExpectMsgAsync<SockStream.CommandFailed>();
         Assert.Same(connect, failed.Cmd);
         Assert.Equal(OsErrors.ECONNABORTED, failed.Cause.Errno);
-        await ExpectStoppedWithNothingMoreAsync(commander, connection);
+        await ExpectStoppedWithNothingMoreAsync(commander, connection!);
         release.SetResult([IPAddress.Loopback]);
     }
 
