@@ -8,6 +8,17 @@ internal static class Clients
     /// <summary>Connects <paramref name="count"/> clients (one echoed byte each), prints "ready N", holds them until stdin ends.</summary>
     public static int Hold(int port, int count)
     {
+        var fds = Open(port, count);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {fds.Count}"));
+        Console.Out.Flush();
+        Console.In.ReadToEnd();
+        fds.ForEach(RawClient.Release);
+        return 0;
+    }
+
+    /// <summary>Up to <paramref name="count"/> clients, each having echoed one byte; fewer (said on stderr) when the descriptors run out.</summary>
+    public static List<int> Open(int port, int count)
+    {
         var fds = new List<int>(count);
         try
         {
@@ -20,10 +31,6 @@ internal static class Clients
         {
             Console.Error.WriteLine($"connection {fds.Count + 1} failed: {e.Message} (raise the limit: ulimit -n)");
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {fds.Count}"));
-        Console.Out.Flush();
-        Console.In.ReadToEnd();
-        fds.ForEach(RawClient.Release);
-        return 0;
+        return fds;
     }
 }

@@ -35,18 +35,7 @@ internal static class NodeMemory
             RawClient.Release(RawClient.ConnectAndEcho(port));
             await Task.Delay(1000);
             var idle = Rss(node.Id);
-            var clients = new List<int>(count);
-            try
-            {
-                while (clients.Count < count)
-                {
-                    clients.Add(RawClient.ConnectAndEcho(port));
-                }
-            }
-            catch (System.Net.Sockets.SocketException e)
-            {
-                Console.Error.WriteLine($"connection {clients.Count + 1} failed: {e.Message} (raise the limit: ulimit -n)");
-            }
+            var clients = Clients.Open(port, count);
             // Let the node settle (last echoes written, a collection or two) before reading its memory.
             await Task.Delay(3000);
             var held = Rss(node.Id);
