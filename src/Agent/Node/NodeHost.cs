@@ -49,7 +49,7 @@ internal static class NodeHost
                 .AddHocon(AkkaHocon.Logging(LogLevels.ToAkka(level)), HoconAddMode.Prepend)
                 .WithActors((system, _) => system.StartScheduler())
                 .AddIoManager(options)
-                .AddEchoServices(endpoints, options.EchoChunk, stdout));
+                .AddEchoServices(endpoints, options.EchoChunk, options.ToIoSettings(), stdout));
             using var host = builder.Build();
             await host.RunAsync(cancellationToken);
             return Cli.ExitCodes.Success;
@@ -70,12 +70,13 @@ internal static class NodeHost
         });
 
     /// <summary>One supervised echo service per endpoint, printing a <c>listening ...</c> line each time one binds; stopped first on shutdown.</summary>
-    private static AkkaConfigurationBuilder AddEchoServices(this AkkaConfigurationBuilder akka, IReadOnlyList<Messages.Endpoint> endpoints, int chunk, TextWriter stdout) =>
+    private static AkkaConfigurationBuilder AddEchoServices(this AkkaConfigurationBuilder akka, IReadOnlyList<Messages.Endpoint> endpoints, int chunk,
+        IoSettings settings, TextWriter stdout) =>
         akka.WithActors((system, registry) =>
         {
             var io = registry.Get<IoManager>();
             var printer = system.ActorOf(Props.Create(() => new ListeningPrinter(stdout)), "listening");
-            var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, printer), $"echo-{i}")).ToList();
+            var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, printer, settings), $"echo-{i}")).ToList();
             StopInPhase(system, CoordinatedShutdown.PhaseServiceUnbind, "stop-echo-services", services);
         });
 

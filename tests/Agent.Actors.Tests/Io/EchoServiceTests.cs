@@ -39,6 +39,60 @@ public sealed class EchoServiceTests(ITestOutputHelper output) : IoTestBase(outp
         return socket;
     }
 
+    /// <summary>
+    /// Regression (issue 8): a client that sends 64 KiB blocks while another thread reads everything back, more
+    /// slowly, used to be reset: the service wrote faster than the reader drained, hit the connection's
+    /// pending-write bound, got CommandFailed and aborted. The service must hold back instead, and lose nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("unix")]
+    public async Task Echo_FullDuplexBulkClientWithASlowReader_EveryByteBackNoReset(string transport)
+    {
+        using var dir = new TempDirectory();
+        var io = Sys.ActorOf(IoManager.Props(IoSettings.Default with { MaxPendingWriteBytes = 128 * 1024 }));
+        var settings = IoSettings.Default with { MaxPendingWriteBytes = 128 * 1024 };
+        var observer = CreateTestProbe();
+        var endpoint = Endpoint.Parse(transport == "tcp" ? "tcp:127.0.0.1:0" : "unix:" + dir.File("echo.sock"));
+        Sys.ActorOf(EchoService.Supervised(io, endpoint, 65_536, observer.Ref, settings));
+        var local = (await observer.ExpectMsgAsync<EchoServiceBound>()).Socket.Local;
+        using var socket = transport == "tcp"
+            ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(await SocketFactory.ResolveAsync(local, LiteralAddresses.Only));
+
+        const int Total = 16 * 1024 * 1024;
+        const int Block = 64 * 1024;
+        static byte At(long offset) => (byte)(offset * 7 % 251);
+        using var deadline = new CancellationTokenSource(TestTime.Seconds(60));
+        var sending = Task.Run(async () =>
+        {
+            var block = new byte[Block];
+            for (var sent = 0L; sent < Total; sent += Block)
+            {
+                for (var i = 0; i < Block; i++)
+                {
+                    block[i] = At(sent + i);
+                }
+                await socket.SendAsync(block, SocketFlags.None, deadline.Token);
+            }
+        });
+        // Reading 1 KiB at a time is slower than sending 64 KiB at a time: the echo backs up on the server.
+        var buffer = new byte[1024];
+        var received = 0L;
+        while (received < Total)
+        {
+            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
+            Assert.NotEqual(0, n);
+            for (var i = 0; i < n; i++)
+            {
+                Assert.True(buffer[i] == At(received + i), $"byte {received + i} differs");
+            }
+            received += n;
+        }
+        await sending;
+    }
+
     [Fact]
     public async Task TcpEcho_16ByteChunks_EchoesTheSeedMessage()
     {

@@ -10,9 +10,11 @@ namespace Agent.Actors.Io.Echo;
 /// One echo service (TCP, UDP, Unix stream or Unix datagram): binds through the IO manager and echoes every
 /// datagram back to its sender, and every accepted connection's bytes back in order. It is the handler of all
 /// its connections itself, keeping a few counters per connection rather than an actor (a second actor per
-/// connection cost about 4 KiB of memory each: cell, mailbox, a child entry, death watch). Reading of a
-/// connection is suspended while too much of its echo is unacknowledged, and a connection is closed once the
-/// peer has shut its side and every byte is written. A failed bind throws <see cref="EchoServiceBindException"/>,
+/// connection cost about 4 KiB of memory each: cell, mailbox, a child entry, death watch). Back-pressure, so a
+/// slow reader slows only its own connection and never loses it: reading of a connection is suspended while
+/// too much of its echo is unacknowledged, and bytes that arrive meanwhile (reads already under way) are held
+/// here, in order, and written once acknowledgements show the connection's pending-write bound has room, so a
+/// write is never refused. A connection is closed once the peer has shut its side and every byte is written. A failed bind throws <see cref="EchoServiceBindException"/>,
 /// so the <see cref="BackoffSupervisor"/> from <see cref="Supervised"/> stops it and starts a new one after a
 /// growing delay (its listener and connections see their handler stop, unbind and close).
 /// </summary>
@@ -27,29 +29,34 @@ public sealed class EchoService : UntypedActor
     private readonly Endpoint _endpoint;
     private readonly int _chunk;
     private readonly IActorRef? _observer;
+    private readonly long _maxPending;
     private readonly ILoggingAdapter _log;
     private readonly Dictionary<IActorRef, Flow> _flows = [];
 
-    private EchoService(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer)
+    private EchoService(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer, IoSettings settings)
     {
         _io = io;
         _endpoint = endpoint;
         _chunk = chunk;
         _observer = observer;
+        _maxPending = settings.MaxPendingWriteBytes;
         _log = Context.GetLogger();
     }
 
-    /// <summary>The service itself; <paramref name="chunk"/> is the read size (16 reproduces the seeds).</summary>
-    public static Props Props(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer) =>
-        FactoryProps.Of(() => new EchoService(io, endpoint, chunk, observer));
+    /// <summary>
+    /// The service itself; <paramref name="chunk"/> is the read size (16 reproduces the seeds), <paramref name="settings"/>
+    /// those of <paramref name="io"/> (the pending-write bound its writes must stay under).
+    /// </summary>
+    public static Props Props(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer, IoSettings? settings = null) =>
+        FactoryProps.Of(() => new EchoService(io, endpoint, chunk, observer, settings ?? IoSettings.Default));
 
     /// <summary>
     /// The service under a backoff supervisor: after a failure a new service starts 100 ms later, doubling up to
     /// 10 s (20 % jitter), retrying forever; the delay resets after 30 s of running.
     /// </summary>
-    public static Props Supervised(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer) =>
+    public static Props Supervised(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer, IoSettings? settings = null) =>
         BackoffSupervisor.Props(Backoff.OnFailure(
-            Props(io, endpoint, chunk, observer), "service",
+            Props(io, endpoint, chunk, observer, settings), "service",
             TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)
             .WithAutoReset(TimeSpan.FromSeconds(30)));
 
@@ -86,10 +93,9 @@ public sealed class EchoService : UntypedActor
             case SockStream.ConnectionClosed:
                 _flows.Remove(Sender);
                 break;
-            case SockStream.CommandFailed { Cmd: SockStream.Write }:
-                // Only the pending-bytes bound refuses a write, and reading stops long before it: a hole in the echo
-                // would corrupt the stream, so the connection goes instead.
-                Sender.Tell(SockStream.Abort.Instance, Self);
+            case SockStream.CommandFailed { Cmd: SockStream.Write } failed:
+                // Writes stay under the bound, so only a closing connection refuses one; its close event follows.
+                _log.Debug("echo {Endpoint}: write refused: {Cause}", _endpoint, failed.Cause);
                 break;
             case SockStream.Bound bound:
                 OnBound(bound.Socket);
@@ -118,28 +124,67 @@ public sealed class EchoService : UntypedActor
 
     private void OnReceived(IActorRef connection, Flow flow, SockStream.Received received)
     {
-        flow.Written += received.Data.Length;
-        long? ack = null;
-        if (flow.Written - flow.LastAckRequest >= AckEvery)
+        if (flow.Held.Count > 0 || !CanWrite(flow, received.Data.Length))
         {
-            ack = flow.Written;
-            flow.LastAckRequest = flow.Written;
+            flow.Held.Enqueue(received.Data);
+            Suspend(connection, flow);
+            if (flow.LastAckRequest <= flow.Acked)
+            {
+                // No acknowledgement is on its way to release what is held: an empty acked write asks for one
+                // once everything written so far has reached the kernel.
+                RequestAck(connection, flow);
+            }
+            return;
         }
-        connection.Tell(new SockStream.Write(received.Data, ack), Self);
-        if (!flow.Suspended && flow.Written - flow.Acked > HighWater)
+        Write(connection, flow, received.Data, ack: flow.Written + received.Data.Length - flow.LastAckRequest >= AckEvery);
+        if (flow.Written - flow.Acked > HighWater)
         {
-            flow.Suspended = true;
-            connection.Tell(SockStream.SuspendReading.Instance, Self);
+            Suspend(connection, flow);
         }
     }
 
     private void OnAck(IActorRef connection, Flow flow, SockStream.WriteAck ack)
     {
         flow.Acked = Math.Max(flow.Acked, ack.Ack);
-        if (flow.Suspended && flow.Written - flow.Acked <= HighWater / 2)
+        while (flow.Held.Count > 0 && CanWrite(flow, flow.Held.Peek().Length))
+        {
+            var data = flow.Held.Dequeue();
+            // While bytes are held, every write asks for its acknowledgement: the next release depends on it.
+            Write(connection, flow, data, ack: flow.Held.Count == 0 || !CanWrite(flow, data.Length + flow.Held.Peek().Length));
+        }
+        if (flow.Suspended && flow.Held.Count == 0 && flow.Written - flow.Acked <= HighWater / 2)
         {
             flow.Suspended = false;
             connection.Tell(SockStream.ResumeReading.Instance, Self);
+        }
+    }
+
+    // Unacknowledged bytes bound what the connection still has queued, so a write within the bound (or onto an empty
+    // queue, which takes any size) is never refused.
+    private bool CanWrite(Flow flow, int size) => flow.Written == flow.Acked || flow.Written - flow.Acked + size <= _maxPending;
+
+    private void Write(IActorRef connection, Flow flow, ReadOnlyMemory<byte> data, bool ack)
+    {
+        flow.Written += data.Length;
+        if (ack)
+        {
+            flow.LastAckRequest = flow.Written;
+        }
+        connection.Tell(new SockStream.Write(data, ack ? flow.Written : null), Self);
+    }
+
+    private void RequestAck(IActorRef connection, Flow flow)
+    {
+        flow.LastAckRequest = flow.Written;
+        connection.Tell(new SockStream.Write(ReadOnlyMemory<byte>.Empty, flow.Written), Self);
+    }
+
+    private void Suspend(IActorRef connection, Flow flow)
+    {
+        if (!flow.Suspended)
+        {
+            flow.Suspended = true;
+            connection.Tell(SockStream.SuspendReading.Instance, Self);
         }
     }
 
@@ -149,9 +194,12 @@ public sealed class EchoService : UntypedActor
         _observer?.Tell(new EchoServiceBound(_endpoint, socket), Self);
     }
 
-    // The echo state of one connection: bytes written back, bytes the connection acknowledged, whether its reading is paused.
+    // The echo state of one connection: bytes written back and acknowledged, bytes held back in order, whether its
+    // reading is paused.
     private sealed class Flow
     {
+        public Queue<ReadOnlyMemory<byte>> Held { get; } = new();
+
         public long Written { get; set; }
 
         public long Acked { get; set; }
