@@ -39,7 +39,8 @@ public sealed class DatagramEndpoint : ReceiveActor
     private bool _suspended;
     private bool _sending;
     private long _pendingBytes;
-    private string? _ownedNode;
+    // The Unix node this endpoint created, removed on close only if the path still names it.
+    private UnixNode.Identity? _node;
     private int _unixSendBuffer;
 
     private DatagramEndpoint(IActorRef handler, SockDgram.Command command, IoSettings settings, IAddressResolver resolver)
@@ -96,10 +97,10 @@ public sealed class DatagramEndpoint : ReceiveActor
                     Fail(nodeError);
                     return;
                 }
-                _socket.Bind(address);
+                _socket.Bind(SocketFactory.ForBind(address));
                 if (_endpoint.IsUnix)
                 {
-                    _ownedNode = _endpoint.Path;
+                    _node = UnixNode.IdentityOf(_endpoint.Path);
                     if (UnixNode.SetMode(_endpoint.Path, _options.UnixFileMode ?? SocketOptions.DefaultUnixFileMode) is { } modeError)
                     {
                         Fail(modeError);
@@ -475,10 +476,10 @@ public sealed class DatagramEndpoint : ReceiveActor
     {
         _socket?.Dispose();
         _socket = null;
-        if (_ownedNode is { } node)
+        if (_node is not null)
         {
-            UnixNode.RemoveIfSocket(node);
-            _ownedNode = null;
+            UnixNode.RemoveIfOurs(_endpoint.Path, _node);
+            _node = null;
         }
         while (_sends.Count > 0)
         {

@@ -156,9 +156,29 @@ public static class SocketFactory
         };
     }
 
+    /// <summary>
+    /// The address a listening or datagram socket binds to. A Unix path is wrapped so .NET does not know it as a
+    /// <see cref="UnixDomainSocketEndPoint"/>: .NET deletes such a socket's path when the socket is disposed,
+    /// whatever the path holds by then (a file put there since, another server's live socket). The owner removes
+    /// the node itself, only if it is still the one it created (<see cref="UnixNode.RemoveIfOurs"/>).
+    /// </summary>
+    public static EndPoint ForBind(EndPoint address) => address is UnixDomainSocketEndPoint unix ? new UnownedUnixEndPoint(unix) : address;
+
     /// <summary>The OS address of a Unix path; <c>@name</c> is the abstract namespace (a leading NUL).</summary>
     public static UnixDomainSocketEndPoint ToUnixEndPoint(string path) =>
         new(path.StartsWith('@') ? "\0" + path[1..] : path);
+
+    // The same sockaddr_un as the endpoint it wraps; getsockname() still reads back as a UnixDomainSocketEndPoint.
+    private sealed class UnownedUnixEndPoint(UnixDomainSocketEndPoint address) : EndPoint
+    {
+        public override AddressFamily AddressFamily => AddressFamily.Unix;
+
+        public override SocketAddress Serialize() => address.Serialize();
+
+        public override EndPoint Create(SocketAddress socketAddress) => address.Create(socketAddress);
+
+        public override string ToString() => address.ToString();
+    }
 
     private static string UnixPath(UnixDomainSocketEndPoint endPoint)
     {

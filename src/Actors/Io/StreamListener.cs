@@ -26,7 +26,8 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
     private TimeSpan _backoff;
     private int _exhaustedFailures;
     private bool _unbound;
-    private bool _ownsNode;
+    // The Unix node this listener created, removed on close only if the path still names it.
+    private UnixNode.Identity? _node;
     // The socket of the one pending accept; a stopped listener's PostStop closes one nobody took.
     private readonly Handoff<Socket> _accepted = new();
 
@@ -80,8 +81,8 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
         {
             _socket = SocketFactory.Create(endpoint, address);
             SocketFactory.Apply(_socket, _bind.Options, listener: true);
-            _socket.Bind(address);
-            _ownsNode = endpoint.IsUnix;
+            _socket.Bind(SocketFactory.ForBind(address));
+            _node = endpoint.IsUnix ? UnixNode.IdentityOf(endpoint.Path) : null;
             _socket.Listen(_bind.Backlog);
         }
         catch (SocketException e)
@@ -241,9 +242,9 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
         }
         _socket.Dispose();
         _socket = null;
-        if (_ownsNode)
+        if (_node is not null)
         {
-            UnixNode.RemoveIfSocket(_bind.Endpoint.Path);
+            UnixNode.RemoveIfOurs(_bind.Endpoint.Path, _node);
         }
     }
 

@@ -121,10 +121,29 @@ public static partial class UnixNode
         return directory is null || Directory.Exists(directory) ? null : OsErrors.FromErrno(OsErrors.ENOENT, path);
     }
 
-    /// <summary>Removes <paramref name="path"/> if, and only if, it is still a socket node.</summary>
-    public static void RemoveIfSocket(string path)
+    /// <summary>Which node a path names: device and inode, as <c>lstat</c> reports them.</summary>
+    /// <param name="Device">st_dev.</param>
+    /// <param name="Inode">st_ino.</param>
+    public readonly record struct Identity(long Device, long Inode);
+
+    /// <summary>The identity of the socket node at <paramref name="path"/> (just bound by us), or null for an abstract name or anything else.</summary>
+    public static Identity? IdentityOf(string path)
     {
-        if (!path.StartsWith('@') && path.Length > 0 && Inspect(path, out _) == NodeKind.Socket)
+        if (path.StartsWith('@') || path.Length == 0 || Lstat(path, out var buffer) != 0 || (buffer.Mode & SIfmt) != SIfsock)
+        {
+            return null;
+        }
+        return new Identity(buffer.Device, buffer.Inode);
+    }
+
+    /// <summary>
+    /// Removes <paramref name="path"/> if, and only if, it is still the node <paramref name="ours"/> that this process
+    /// created: a file put there since, or another server's socket bound there after ours was removed, is left alone
+    /// (CPython 3.13's asyncio <c>cleanup_socket</c> keeps the same rule). <c>lstat</c> never follows a symlink.
+    /// </summary>
+    public static void RemoveIfOurs(string path, Identity? ours)
+    {
+        if (ours is { } identity && IdentityOf(path) == identity)
         {
             try
             {
@@ -170,11 +189,16 @@ public static partial class UnixNode
     [StructLayout(LayoutKind.Sequential, Size = 256)]
     private struct StatBuffer
     {
-        private readonly long _word0;
-        private readonly long _word1;
+        private readonly long _device;
+        private readonly long _inode;
         private readonly int _word2Low;
         private readonly int _word2High;
         private readonly int _word3Low;
+
+        // st_dev and st_ino are the first two words on both.
+        public readonly long Device => _device;
+
+        public readonly long Inode => _inode;
 
         public readonly int Mode => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? _word3Low : _word2Low;
     }

@@ -6,6 +6,14 @@ namespace Agent.Actors.Tests.Io;
 
 public sealed class UnixNodeTests
 {
+    // A live socket bound at path, which .NET will not unlink when it is disposed (SocketFactory.ForBind).
+    private static Socket Bound(string path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(SocketFactory.ForBind(SocketFactory.ToUnixEndPoint(path)));
+        return socket;
+    }
+
     private static void BindNode(string path)
     {
         // .NET unlinks the node it bound when the socket is disposed; renaming the node first
@@ -70,13 +78,53 @@ public sealed class UnixNodeTests
     }
 
     [Fact]
-    public void RemoveIfSocket_RegularFile_IsKept()
+    public void RemoveIfOurs_OurNode_IsRemoved()
     {
         using var dir = new TempDirectory();
-        var path = dir.File("f");
+        var path = dir.File("s");
+        using var socket = Bound(path);
+        UnixNode.RemoveIfOurs(path, UnixNode.IdentityOf(path));
+        Assert.Equal(UnixNode.NodeKind.Missing, UnixNode.Inspect(path, out _));
+    }
+
+    [Fact]
+    public void RemoveIfOurs_RegularFilePutThereSince_IsKept()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("s");
+        using var socket = Bound(path);
+        var ours = UnixNode.IdentityOf(path);
+        File.Delete(path);
         File.WriteAllText(path, "x");
-        UnixNode.RemoveIfSocket(path);
-        Assert.True(File.Exists(path));
+        UnixNode.RemoveIfOurs(path, ours);
+        Assert.Equal("x", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void RemoveIfOurs_AnotherServersSocketBoundSince_IsKept()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("s");
+        using var first = Bound(path);
+        var ours = UnixNode.IdentityOf(path);
+        File.Delete(path);
+        using var second = Bound(path);
+        UnixNode.RemoveIfOurs(path, ours);
+        Assert.Equal(UnixNode.NodeKind.Socket, UnixNode.Inspect(path, out _));
+        Assert.NotEqual(ours, UnixNode.IdentityOf(path));
+    }
+
+    [Fact]
+    public void RemoveIfOurs_SymlinkToOurNode_NeitherLinkNorTargetRemoved()
+    {
+        using var dir = new TempDirectory();
+        var target = dir.File("s");
+        var link = dir.File("link");
+        using var socket = Bound(target);
+        File.CreateSymbolicLink(link, target);
+        UnixNode.RemoveIfOurs(link, UnixNode.IdentityOf(target));
+        Assert.Equal(UnixNode.NodeKind.Other, UnixNode.Inspect(link, out _));
+        Assert.Equal(UnixNode.NodeKind.Socket, UnixNode.Inspect(target, out _));
     }
 
     [Fact]

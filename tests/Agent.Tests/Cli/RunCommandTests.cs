@@ -96,6 +96,43 @@ public sealed partial class RunCommandTests
         Assert.Equal(0, await node.WaitForExitAsync());
     }
 
+    [Theory]
+    [InlineData("unix")]
+    [InlineData("unix-dgram")]
+    public async Task Run_PathReplacedByAFileWhileRunning_SigtermLeavesTheFile(string scheme)
+    {
+        // Regression (issue 8, item 1): stopping the node deleted whatever was at its path by then.
+        using var dir = new TempDirectory();
+        await using var node = AgentProcess.StartAgent(dir.Path, "run", "--echo", $"{scheme}:./s");
+        await node.ExpectLineAsync(l => l == $"listening {scheme} ./s");
+        var path = Path.Combine(dir.Path, "s");
+        File.Delete(path);
+        await File.WriteAllTextAsync(path, "an operator's file");
+
+        node.Terminate();
+        Assert.Equal(0, await node.WaitForExitAsync());
+        Assert.Equal("an operator's file", await File.ReadAllTextAsync(path));
+    }
+
+    [Fact]
+    public async Task Run_AnotherNodeBoundThePathSince_SigtermLeavesTheOthersSocket()
+    {
+        using var dir = new TempDirectory();
+        await using var first = AgentProcess.StartAgent(dir.Path, "run", "--echo", "unix:./s");
+        await first.ExpectLineAsync(l => l == "listening unix ./s");
+        File.Delete(Path.Combine(dir.Path, "s"));
+        await using var second = AgentProcess.StartAgent(dir.Path, "run", "--echo", "unix:./s");
+        await second.ExpectLineAsync(l => l == "listening unix ./s");
+
+        first.Terminate();
+        Assert.Equal(0, await first.WaitForExitAsync());
+        var echo = await AgentProcess.RunAgentAsync(dir.Path, "echo", "unix:./s", "still here", "--json");
+        Assert.Equal(0, echo.ExitCode);
+        second.Terminate();
+        Assert.Equal(0, await second.WaitForExitAsync());
+        Assert.False(File.Exists(Path.Combine(dir.Path, "s")));
+    }
+
     [Fact]
     public async Task Run_UnknownEnvironmentKeyInASection_ExitsTwoNamingTheVariable()
     {
