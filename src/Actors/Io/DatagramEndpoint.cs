@@ -15,6 +15,8 @@ namespace Agent.Actors.Io;
 public sealed class DatagramEndpoint : ReceiveActor
 {
     private const int MaxBatch = 32;
+    // sa_family_t alone: the address of an unbound AF_UNIX socket.
+    private const int UnnamedUnixAddressSize = 2;
     private const int MaxCachedPeers = 4096;
     private readonly IActorRef _handler;
     private readonly SockDgram.Command _command;
@@ -24,7 +26,6 @@ public sealed class DatagramEndpoint : ReceiveActor
     private readonly IAddressResolver _resolver;
     private readonly Queue<(SockDgram.Send Send, SocketAddress? Target, IActorRef Commander)> _sends = new();
     // Echo-style traffic talks to the same peers again and again: convert each address once.
-    private readonly Dictionary<EndPoint, Endpoint> _senders = [];
     private readonly Dictionary<SocketAddress, Endpoint> _senderAddresses = [];
     private readonly Dictionary<Endpoint, SocketAddress> _targets = [];
     private readonly Dictionary<Endpoint, List<(SockDgram.Send Send, IActorRef Commander)>> _awaitingTarget = [];
@@ -32,6 +33,7 @@ public sealed class DatagramEndpoint : ReceiveActor
     private SocketAddress? _receiveAddress;
     private byte[]? _receiveBuffer;
     private EndPoint? _anyAddress;
+    private Endpoint? _unnamedSender;
     private Socket? _socket;
     private EndPoint? _peer;
     private readonly EndpointKind _kind;
@@ -161,7 +163,6 @@ public sealed class DatagramEndpoint : ReceiveActor
             commander.Tell(new SockDgram.CommandFailed(send, OsErrors.FromException(f.Error)), Self);
             PumpSends();
         });
-        Receive<DatagramRead>(OnDatagram);
         Receive<DatagramReady>(OnDatagramReady);
         Receive<ReadFailed>(OnReadFailed);
         Receive<SockDgram.SuspendReading>(_ => _suspended = true);
@@ -311,35 +312,36 @@ public sealed class DatagramEndpoint : ReceiveActor
         {
             return;
         }
-        var size = Math.Max(1, _options.ReadChunkSize ?? 65_536);
         _anyAddress ??= _socket.AddressFamily switch
         {
             AddressFamily.InterNetworkV6 => new IPEndPoint(IPAddress.IPv6Any, 0),
             AddressFamily.InterNetwork => new IPEndPoint(IPAddress.Any, 0),
             _ => SocketFactory.ToUnixEndPoint("@"),
         };
-        if (_anyAddress is IPEndPoint)
-        {
-            ReceiveInline(size);
-            return;
-        }
-        _receiving = true;
-        ReceiveAsync(_socket, _anyAddress, size).PipeTo(Self, failure: static e => new ReadFailed(e));
+        ReceiveInline(ReceiveSize());
     }
 
-    // IP sockets: datagrams already queued are read on the actor's turn (a bounded batch, then a
-    // self-message so other actors get the thread) into this actor's buffer and reused address, with no
-    // self-message round trip and no EndPoint per datagram. Only a receive that has to wait leaves the
-    // turn; its completion message carries the byte count, and the buffer and address stay ours.
+    // A datagram is never cut short: the buffer holds the largest one the socket can receive (a UDP payload, or
+    // for unix-dgram whatever fits the receive buffer, which bounds a unix datagram), at least the read size asked.
+    private int ReceiveSize() => Math.Max(
+        Math.Max(1, _options.ReadChunkSize ?? 65_536),
+        _kind == EndpointKind.UnixDgram ? _socket!.ReceiveBufferSize : SockDgram.MaxIPv6Payload);
+
+    // Datagrams already queued are read on the actor's turn (a bounded batch, then a self-message so other actors
+    // get the thread) into this actor's buffer and reused address, with no self-message round trip and no
+    // EndPoint per datagram. Only a receive that has to wait leaves the turn; its completion message carries the
+    // byte count, and the buffer and address stay ours.
     private void ReceiveInline(int size)
     {
         _receiveBuffer ??= new byte[size];
-        _receiveAddress ??= new SocketAddress(_socket!.AddressFamily);
+        _receiveAddress ??= new SocketAddress(_socket!.AddressFamily, SocketAddress.GetMaximumAddressSize(_socket.AddressFamily));
         for (var i = 0; i < MaxBatch; i++)
         {
             ValueTask<int> pending;
             try
             {
+                // A receive shrinks the address to the sender's (a unix path's length); .NET wants the full size back.
+                _receiveAddress.Size = _receiveAddress.Buffer.Length;
                 pending = _socket!.ReceiveFromAsync(_receiveBuffer.AsMemory(0, size), SocketFlags.None, _receiveAddress);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -404,6 +406,12 @@ public sealed class DatagramEndpoint : ReceiveActor
 
     private Endpoint SenderOf(SocketAddress address)
     {
+        // A unix sender that never bound a name has at most the family in its address (and .NET cannot make an
+        // endpoint of it): an unnamed sender, nobody to answer.
+        if (address.Family == AddressFamily.Unix && address.Size <= UnnamedUnixAddressSize)
+        {
+            return _unnamedSender ??= SocketFactory.ToEndpoint(_kind, null);
+        }
         if (!_senderAddresses.TryGetValue(address, out var sender))
         {
             var key = new SocketAddress(address.Family, address.Size);
@@ -412,42 +420,6 @@ public sealed class DatagramEndpoint : ReceiveActor
             Remember(_senderAddresses, key, sender);
         }
         return sender;
-    }
-
-    private static async Task<DatagramRead> ReceiveAsync(Socket socket, EndPoint any, int size)
-    {
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
-        try
-        {
-            var result = await socket.ReceiveFromAsync(buffer.AsMemory(0, size), SocketFlags.None, any).ConfigureAwait(false);
-            var batch = new List<(byte[] Data, EndPoint From)> { (buffer.AsSpan(0, result.ReceivedBytes).ToArray(), result.RemoteEndPoint) };
-            // Under load more datagrams are already queued: take up to a batch of them in one wake-up.
-            while (batch.Count < MaxBatch && socket.Available > 0)
-            {
-                result = await socket.ReceiveFromAsync(buffer.AsMemory(0, size), SocketFlags.None, any).ConfigureAwait(false);
-                batch.Add((buffer.AsSpan(0, result.ReceivedBytes).ToArray(), result.RemoteEndPoint));
-            }
-            return new DatagramRead(batch);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private void OnDatagram(DatagramRead read)
-    {
-        _receiving = false;
-        foreach (var (data, from) in read.Datagrams)
-        {
-            if (!_senders.TryGetValue(from, out var sender))
-            {
-                sender = SocketFactory.ToEndpoint(_kind, from);
-                Remember(_senders, from, sender);
-            }
-            _handler.Tell(new SockDgram.Received(data, sender), Self);
-        }
-        StartReceive();
     }
 
     private static void Remember<TKey, TValue>(Dictionary<TKey, TValue> cache, TKey key, TValue value)
@@ -499,8 +471,6 @@ public sealed class DatagramEndpoint : ReceiveActor
     {
         public static readonly DatagramReady More = new(-1);
     }
-
-    private sealed record DatagramRead(List<(byte[] Data, EndPoint From)> Datagrams) : ISelfMessage;
 
     private sealed record ReadFailed(Exception Error) : ISelfMessage;
 

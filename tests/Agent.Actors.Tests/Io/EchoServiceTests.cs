@@ -93,6 +93,67 @@ public sealed class EchoServiceTests(ITestOutputHelper output) : IoTestBase(outp
         await sending;
     }
 
+    /// <summary>
+    /// Regression (issue 8, item 2): one datagram from an unbound AF_UNIX socket (no return address) stopped the
+    /// unix-dgram service for good. It is dropped, and the service keeps echoing to senders that have a name.
+    /// </summary>
+    [Fact]
+    public async Task UnixDgramEcho_DatagramWithoutAReturnAddress_DroppedAndServiceKeepsEchoing()
+    {
+        using var dir = new TempDirectory();
+        var local = await StartEchoAsync("unix-dgram:" + dir.File("echo.sock"));
+        var server = SocketFactory.ToUnixEndPoint(local.Path);
+        using (var unnamed = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified))
+        {
+            await unnamed.SendToAsync("nobody to answer"u8.ToArray(), server);
+        }
+        using var client = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        client.Bind(SocketFactory.ToUnixEndPoint("@agent-test-" + Guid.NewGuid().ToString("N")));
+        await client.SendToAsync("still here"u8.ToArray(), server);
+        var buffer = new byte[100];
+        using var deadline = new CancellationTokenSource(TestTime.Seconds(5));
+        var n = await client.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
+        Assert.Equal("still here", Encoding.ASCII.GetString(buffer, 0, n));
+    }
+
+    /// <summary>Regression (issue 8, item 9): a 100,000-byte unix datagram came back cut to 65,536 bytes.</summary>
+    [Fact]
+    public async Task UnixDgramEcho_DatagramLargerThan64KiB_ComesBackWhole()
+    {
+        using var dir = new TempDirectory();
+        var local = await StartEchoAsync("unix-dgram:" + dir.File("echo.sock"));
+        using var client = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { SendBufferSize = 256 * 1024, ReceiveBufferSize = 256 * 1024 };
+        client.Bind(SocketFactory.ToUnixEndPoint("@agent-test-" + Guid.NewGuid().ToString("N")));
+        var payload = Enumerable.Range(0, 100_000).Select(i => (byte)(i % 251)).ToArray();
+        await client.SendToAsync(payload, SocketFactory.ToUnixEndPoint(local.Path));
+        var buffer = new byte[200_000];
+        using var deadline = new CancellationTokenSource(TestTime.Seconds(5));
+        var n = await client.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
+        Assert.Equal(payload, buffer[..n]);
+    }
+
+    [Fact]
+    public async Task Service_ItsSocketActorStoppedFromOutside_BindsAgain()
+    {
+        var observer = CreateTestProbe();
+        Sys.ActorOf(EchoService.Supervised(Io, Endpoint.Parse("udp:127.0.0.1:0"), 65_536, observer.Ref));
+        await observer.ExpectMsgAsync<EchoServiceBound>();
+        // Its socket actor, not the IO manager's resolver child (named "resolver"; socket actors get "$" names).
+        var endpoint = await IdentifyOneAsync(Io.Path / "$*");
+        var watcher = CreateTestProbe();
+        watcher.Watch(endpoint);
+
+        Sys.Stop(endpoint);
+        await watcher.ExpectTerminatedAsync(endpoint);
+
+        var again = await observer.ExpectMsgAsync<EchoServiceBound>(TestTime.Seconds(10));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        await socket.SendToAsync("back"u8.ToArray(), await SocketFactory.ResolveAsync(again.Socket.Local, LiteralAddresses.Only));
+        var buffer = new byte[10];
+        using var deadline = new CancellationTokenSource(TestTime.Seconds(5));
+        Assert.Equal("back", Encoding.ASCII.GetString(buffer, 0, await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)));
+    }
+
     [Fact]
     public async Task TcpEcho_16ByteChunks_EchoesTheSeedMessage()
     {

@@ -16,7 +16,9 @@ namespace Agent.Actors.Io.Echo;
 /// here, in order, and written once acknowledgements show the connection's pending-write bound has room, so a
 /// write is never refused. A connection is closed once the peer has shut its side and every byte is written. A failed bind throws <see cref="EchoServiceBindException"/>,
 /// so the <see cref="BackoffSupervisor"/> from <see cref="Supervised"/> stops it and starts a new one after a
-/// growing delay (its listener and connections see their handler stop, unbind and close).
+/// growing delay (its listener and connections see their handler stop, unbind and close). So does a listener or
+/// datagram endpoint that stops under it for any other reason: no input from the network stops a service for good.
+/// A datagram from an unnamed unix sender has no return address: it is counted and dropped.
 /// </summary>
 public sealed class EchoService : UntypedActor
 {
@@ -32,6 +34,8 @@ public sealed class EchoService : UntypedActor
     private readonly long _maxPending;
     private readonly ILoggingAdapter _log;
     private readonly Dictionary<IActorRef, Flow> _flows = [];
+    private IActorRef? _bound;
+    private long _unanswerable;
 
     private EchoService(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer, IoSettings settings)
     {
@@ -77,6 +81,13 @@ public sealed class EchoService : UntypedActor
             case SockStream.Received received when _flows.TryGetValue(Sender, out var flow):
                 OnReceived(Sender, flow, received);
                 break;
+            case SockDgram.Received { Sender: { IsUnix: true, Path.Length: 0 } }:
+                // Logged at 1, 2, 4, 8... so a flood of them cannot flood the log.
+                if (long.IsPow2(++_unanswerable))
+                {
+                    _log.Warning("echo {Endpoint}: dropped {Count} datagram(s) from unnamed senders (no return address)", _endpoint, _unanswerable);
+                }
+                break;
             case SockDgram.Received datagram:
                 Sender.Tell(new SockDgram.Send(datagram.Data, datagram.Sender), Self);
                 break;
@@ -103,6 +114,8 @@ public sealed class EchoService : UntypedActor
             case SockDgram.Bound bound:
                 OnBound(bound.Socket);
                 break;
+            case Terminated t when t.ActorRef.Equals(_bound):
+                throw new EchoServiceBindException(_endpoint, new PythonError("OSError", null, "the service's socket actor stopped"));
             case SockStream.CommandFailed { Cmd: SockStream.Bind } failed:
                 throw new EchoServiceBindException(_endpoint, failed.Cause);
             case SockDgram.CommandFailed { Cmd: SockDgram.Bind } failed:
@@ -190,6 +203,8 @@ public sealed class EchoService : UntypedActor
 
     private void OnBound(SocketInfo socket)
     {
+        _bound = Sender;
+        Context.Watch(_bound);
         _log.Info("echo {Endpoint} listening on {Local}", _endpoint, socket.Local);
         _observer?.Tell(new EchoServiceBound(_endpoint, socket), Self);
     }
