@@ -7,7 +7,8 @@ foreach (var command in Commands.All())
     root.Subcommands.Add(command);
 }
 
-var parsed = root.Parse(args);
+// Response files are off: "@name" is an ordinary argument, never the contents of a file (which an error would echo).
+var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 if (parsed.Errors.Count > 0)
 {
     foreach (var error in parsed.Errors)

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
-using Microsoft.Extensions.FileProviders;
 
 namespace Agent.Node;
 
@@ -23,19 +22,28 @@ internal static class NodeConfiguration
 
     private const string EmbeddedName = "agent.json";
 
-    /// <summary>The layered configuration; throws <see cref="IOException"/> or <see cref="InvalidDataException"/> for an unreadable file.</summary>
+    /// <summary>The most a config file may hold (1 MiB): a node's settings are a few hundred bytes, and a read without a bound would let a wrong path (<c>/dev/zero</c>) take all memory.</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
+    /// <summary>The layered configuration; throws <see cref="IOException"/> or <see cref="InvalidDataException"/> for an unreadable or oversized file.</summary>
     public static IConfigurationRoot Build(string? file, IEnumerable<KeyValuePair<string, string?>> commandLine)
     {
         var builder = new ConfigurationBuilder()
             .AddJsonStream(Embedded());
         if (file is not null)
         {
-            builder.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+            builder.Add(new FileLayer(Path.GetFullPath(file)));
         }
-        return builder
-            .AddEnvironmentVariables(EnvironmentPrefix)
-            .AddInMemoryCollection(commandLine)
-            .Build();
+        builder.AddEnvironmentVariables(EnvironmentPrefix).AddInMemoryCollection(commandLine);
+        try
+        {
+            return builder.Build();
+        }
+        catch (Exception e) when (file is not null && e is FormatException or System.Text.Json.JsonException)
+        {
+            // Only the file can hold broken JSON; the parser's inner exception says where.
+            throw new InvalidDataException($"Failed to load configuration from file '{Path.GetFullPath(file)}'.", e);
+        }
     }
 
     /// <summary>The options of <paramref name="configuration"/>, or every problem found, each naming its key and layer.</summary>
@@ -131,7 +139,7 @@ internal static class NodeConfiguration
         configuration.Providers.Reverse().FirstOrDefault(p => Sets(p, key)) switch
         {
             EnvironmentVariablesConfigurationProvider => $"environment variable {EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant()}",
-            JsonConfigurationProvider { Source: { FileProvider: PhysicalFileProvider files, Path: { } path } } => $"in {Path.Combine(files.Root, path)}",
+            JsonStreamConfigurationProvider { Source: FileLayer layer } => $"in {layer.FilePath}",
             JsonStreamConfigurationProvider => $"in the embedded {EmbeddedName}",
             MemoryConfigurationProvider => "command line",
             _ => "configuration",
@@ -139,4 +147,28 @@ internal static class NodeConfiguration
 
     private static bool Sets(IConfigurationProvider provider, string key) =>
         provider.TryGet(key, out _) || provider.GetChildKeys([], key).Any();
+
+    // The --config file, read once and at most MaxFileBytes of it (a device or a huge file is refused, not read whole).
+    private sealed class FileLayer : JsonStreamConfigurationSource
+    {
+        public FileLayer(string path)
+        {
+            FilePath = path;
+            using var file = File.OpenRead(path);
+            var bytes = new byte[MaxFileBytes + 1];
+            var length = 0;
+            int read;
+            while (length < bytes.Length && (read = file.Read(bytes, length, bytes.Length - length)) > 0)
+            {
+                length += read;
+            }
+            if (length > MaxFileBytes)
+            {
+                throw new InvalidDataException($"{path} is over the {MaxFileBytes / 1024 / 1024} MiB a config file may hold");
+            }
+            Stream = new MemoryStream(bytes, 0, length, writable: false);
+        }
+
+        public string FilePath { get; }
+    }
 }

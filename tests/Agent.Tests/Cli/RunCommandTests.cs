@@ -134,6 +134,29 @@ public sealed partial class RunCommandTests
     }
 
     [Fact]
+    public async Task Echo_ArgumentStartingWithAt_IsAnOrdinaryArgumentNotAResponseFile()
+    {
+        // Regression (issue 8, item 8): "@secret.txt" was expanded to the file's contents, which the error then printed.
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.File("secret.txt"), "hunter2");
+        var (code, stdout, stderr) = await AgentProcess.RunAgentAsync(dir.Path, "echo", "@secret.txt");
+        Assert.Equal(2, code);
+        Assert.DoesNotContain("hunter2", stdout + stderr, StringComparison.Ordinal);
+        Assert.Contains("@secret.txt", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ConfigFileOverTheSizeBound_ExitsTwoWithoutReadingItAll()
+    {
+        // Regression (issue 8, item 7): --config /dev/zero grew the process to 1.2 GB.
+        using var dir = new TempDirectory();
+        var (code, stdout, stderr) = await AgentProcess.RunAgentAsync(dir.Path, "run", "--config", "/dev/zero");
+        Assert.Equal(2, code);
+        Assert.Equal("agent: config: /dev/zero is over the 1 MiB a config file may hold", stderr.Trim());
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
     public async Task Run_UnknownEnvironmentKeyInASection_ExitsTwoNamingTheVariable()
     {
         using var dir = new TempDirectory();
