@@ -74,6 +74,16 @@ public readonly record struct Endpoint : IParsable<Endpoint>
     /// <summary>A <c>unix-dgram:PATH</c> endpoint; throws <see cref="FormatException"/> on a bad path.</summary>
     public static Endpoint UnixDgram(string path) => Parse(Format(EndpointKind.UnixDgram, "", 0, path));
 
+    /// <summary>
+    /// A Unix address as the OS reported it (a peer's bound name), taken as it is: unlike the grammar, which refuses
+    /// them, it may hold control characters, which <see cref="ToString"/> writes escaped (<c>\x0a</c>) so no log
+    /// line or output can be split or forged by a peer's chosen name.
+    /// </summary>
+    public static Endpoint OfUnixAddress(EndpointKind kind, string path) =>
+        kind is EndpointKind.Unix or EndpointKind.UnixDgram
+            ? new Endpoint(kind, "", 0, path)
+            : throw new ArgumentOutOfRangeException(nameof(kind), "a Unix kind is expected");
+
     /// <summary>The same endpoint with another port (tcp/udp only).</summary>
     public Endpoint WithPort(int port) =>
         IsUnix ? throw new InvalidOperationException($"{this} has no port") : Parse(Format(Kind, Host, port, ""));
@@ -142,7 +152,13 @@ public readonly record struct Endpoint : IParsable<Endpoint>
         endpoint = default;
         if (path.Contains('\0', StringComparison.Ordinal))
         {
-            error = $"'{text}': a Unix path cannot contain a NUL byte";
+            error = $"'{Escaped(text)}': a Unix path cannot contain a NUL byte";
+            return false;
+        }
+        if (path.Any(char.IsControl))
+        {
+            // A newline in a path would split every log line and output line that names it.
+            error = $"'{Escaped(text)}': a Unix path cannot contain control characters";
             return false;
         }
         if (path == "@")
@@ -273,6 +289,12 @@ public readonly record struct Endpoint : IParsable<Endpoint>
         EndpointKind.Tcp or EndpointKind.Udp when host.Contains(':', StringComparison.Ordinal) =>
             $"{SchemeOf(kind)}:[{host}]:{port.ToString(CultureInfo.InvariantCulture)}",
         EndpointKind.Tcp or EndpointKind.Udp => $"{SchemeOf(kind)}:{host}:{port.ToString(CultureInfo.InvariantCulture)}",
-        _ => $"{SchemeOf(kind)}:{path}",
+        _ => $"{SchemeOf(kind)}:{Escaped(path)}",
     };
+
+    // Control characters (only in addresses the OS reported, see OfUnixAddress) as \xNN; everything else as it is.
+    private static string Escaped(string text) =>
+        text.Any(char.IsControl)
+            ? string.Concat(text.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()))
+            : text;
 }

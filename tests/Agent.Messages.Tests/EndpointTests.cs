@@ -38,6 +38,8 @@ public sealed class EndpointTests
     [InlineData("tcp:bad host:80", "is not a host name")]
     [InlineData("tcp:<broadcast>:80", "only meaningful for udp")]
     [InlineData("unix:@", "at least one character after '@'")]
+    [InlineData("unix:./a\nb", "'unix:./a\\x0ab': a Unix path cannot contain control characters")]
+    [InlineData("unix-dgram:\u001b[31mred", "cannot contain control characters")]
     public void TryParse_BadInput_SaysWhatIsWrong(string text, string expected)
     {
         Assert.False(Endpoint.TryParse(text, out _, out var error));
@@ -67,5 +69,13 @@ public sealed class EndpointTests
         Assert.True(Endpoint.Parse("unix:x").IsStream);
         Assert.False(Endpoint.Parse("unix-dgram:x").IsStream);
         Assert.Equal("tcp:127.0.0.1:5", Endpoint.Parse("tcp:127.0.0.1:0").WithPort(5).ToString());
+    }
+
+    [Fact]
+    public void OfUnixAddress_PeerNameWithControlCharacters_KeptButWrittenEscaped()
+    {
+        var peer = Endpoint.OfUnixAddress(EndpointKind.UnixDgram, "@evil\nline");
+        Assert.Equal("@evil\nline", peer.Path);
+        Assert.Equal("unix-dgram:@evil\\x0aline", peer.ToString());
     }
 }

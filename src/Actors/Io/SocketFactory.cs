@@ -151,7 +151,7 @@ public static class SocketFactory
                 ip.Address.AddressFamily == AddressFamily.InterNetworkV6
                     ? $"{scheme}:[{ip.Address}]:{ip.Port}"
                     : $"{scheme}:{ip.Address}:{ip.Port}"),
-            UnixDomainSocketEndPoint unix => Endpoint.Parse($"{scheme}:{UnixPath(unix)}"),
+            UnixDomainSocketEndPoint unix => Endpoint.OfUnixAddress(kind, UnixPath(unix)),
             _ => Endpoint.Parse($"{scheme}:"),
         };
     }

@@ -116,6 +116,21 @@ public sealed class EchoServiceTests(ITestOutputHelper output) : IoTestBase(outp
         Assert.Equal("still here", Encoding.ASCII.GetString(buffer, 0, n));
     }
 
+    /// <summary>A peer's bound name with a newline is its address all the same: echoed to, and written escaped.</summary>
+    [Fact]
+    public async Task UnixDgramEcho_PeerNameWithANewline_EchoedAndServiceKeepsGoing()
+    {
+        using var dir = new TempDirectory();
+        var local = await StartEchoAsync("unix-dgram:" + dir.File("echo.sock"));
+        using var client = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        client.Bind(SocketFactory.ToUnixEndPoint("@agent-test\nforged " + Guid.NewGuid().ToString("N")));
+        await client.SendToAsync("odd name"u8.ToArray(), SocketFactory.ToUnixEndPoint(local.Path));
+        var buffer = new byte[100];
+        using var deadline = new CancellationTokenSource(TestTime.Seconds(5));
+        Assert.Equal("odd name", Encoding.ASCII.GetString(buffer, 0, await client.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)));
+        Assert.DoesNotContain('\n', Endpoint.OfUnixAddress(EndpointKind.UnixDgram, "@a\nb").ToString());
+    }
+
     /// <summary>Regression (issue 8, item 9): a 100,000-byte unix datagram came back cut to 65,536 bytes.</summary>
     [Fact]
     public async Task UnixDgramEcho_DatagramLargerThan64KiB_ComesBackWhole()

@@ -235,6 +235,8 @@ public sealed partial class RunCommandTests
     [Theory]
     [InlineData("run", "--echo", "tcp:127.0.0.1:70000")]
     [InlineData("run", "--echo", "tcp:nowhere")]
+    [InlineData("run", "--echo", "unix:./log\nforged line")]
+    [InlineData("echo", "unix:./a\u0001")]
     [InlineData("run", "--echo", "unix:./no/such/dir/s")]
     [InlineData("echo", "bogus:1")]
     [InlineData("echo", "tcp:127.0.0.1:99999")]
