@@ -13,7 +13,7 @@ if (parsed.Errors.Count > 0)
 {
     foreach (var error in parsed.Errors)
     {
-        Console.Error.WriteLine($"agent: {error.Message}");
+        Console.Error.WriteLine($"agent: {ParseErrors.Describe(error)}");
     }
     Console.Error.WriteLine("Try 'agent --help' for usage.");
     return ExitCodes.Usage;

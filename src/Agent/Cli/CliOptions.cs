@@ -15,6 +15,11 @@ internal static class CliOptions
         {
             r =>
             {
+                // A value that is not a number at all is the parser's error already (reading it here would throw).
+                if (r.Tokens is [var token] && !double.TryParse(token.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+                {
+                    return;
+                }
                 if (r.GetValueOrDefault<double>() is not (> 0 and <= 3600))
                 {
                     r.AddError("--timeout must be between 0 and 3600 seconds");

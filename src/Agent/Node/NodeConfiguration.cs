@@ -49,9 +49,11 @@ internal static class NodeConfiguration
     /// <summary>The options of <paramref name="configuration"/>, or every problem found, each naming its key and layer.</summary>
     public static (NodeOptions? Options, IReadOnlyList<string> Errors) Bind(IConfigurationRoot configuration)
     {
-        var errors = UnknownKeys(configuration, configuration, typeof(NodeOptions))
-            .Where(key => !IsForeignEnvironmentVariable(configuration, key))
-            .Select(key => $"unknown key '{key}' ({Layer(configuration, key)})")
+        var errors = Problems(configuration, typeof(NodeOptions))
+            .Where(problem => problem.Value is not null || !IsForeignEnvironmentVariable(configuration, problem.Key))
+            .Select(problem => problem.Value is { } value
+                ? $"{problem.Key}: '{value}' is not {problem.Expected} ({Layer(configuration, problem.Key)})"
+                : $"unknown key '{problem.Key}' ({Layer(configuration, problem.Key)})")
             .ToList();
         if (errors.Count > 0)
         {
@@ -95,15 +97,16 @@ internal static class NodeConfiguration
         return [];
     }
 
-    // Keys under `section` that no property of `type` takes (case-insensitive, as the binder matches them).
-    private static IEnumerable<string> UnknownKeys(IConfigurationRoot root, IConfiguration section, Type type)
+    // Keys under `section` that no property of `type` takes (case-insensitive, as the binder matches them; Value null),
+    // and values that do not convert to their property's type (so no error names a .NET type).
+    private static IEnumerable<(string Key, string? Value, string Expected)> Problems(IConfiguration section, Type type)
     {
         foreach (var child in section.GetChildren())
         {
             var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
             if (property is not { CanWrite: true })
             {
-                yield return child.Path;
+                yield return (child.Path, null, "");
                 continue;
             }
             var propertyType = property.PropertyType;
@@ -111,24 +114,43 @@ internal static class NodeConfiguration
             {
                 foreach (var item in child.GetChildren().Where(item => !int.TryParse(item.Key, out _) || item.GetChildren().Any()))
                 {
-                    yield return item.Path;
+                    yield return (item.Path, null, "");
                 }
             }
             else if (propertyType.IsClass && propertyType != typeof(string))
             {
-                foreach (var key in UnknownKeys(root, child, propertyType))
+                foreach (var problem in Problems(child, propertyType))
                 {
-                    yield return key;
+                    yield return problem;
                 }
             }
-            else
+            else if (child.GetChildren().FirstOrDefault() is { } nested)
             {
-                foreach (var nested in child.GetChildren())
-                {
-                    yield return nested.Path;
-                }
+                yield return (nested.Path, null, "");
+            }
+            else if (child.Value is { } value && Converts(value, propertyType) is { } expected)
+            {
+                yield return (child.Path, value, expected);
             }
         }
+    }
+
+    // What a value of `type` must look like, when `value` is not one; null when it converts.
+    private static string? Converts(string value, Type type)
+    {
+        var nullable = Nullable.GetUnderlyingType(type);
+        if (nullable is not null && value.Length == 0)
+        {
+            return null;
+        }
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return (nullable ?? type) switch
+        {
+            var t when t == typeof(int) => int.TryParse(value, System.Globalization.NumberStyles.Integer, culture, out _) ? null : "a whole number",
+            var t when t == typeof(TimeSpan) => TimeSpan.TryParse(value, culture, out _) ? null : "a duration (hh:mm:ss[.fff], e.g. 00:00:05)",
+            var t when t == typeof(bool) => bool.TryParse(value, out _) ? null : "true or false",
+            _ => null,
+        };
     }
 
     private static bool IsForeignEnvironmentVariable(IConfigurationRoot configuration, string key) =>

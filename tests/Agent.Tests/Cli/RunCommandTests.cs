@@ -133,6 +133,22 @@ public sealed partial class RunCommandTests
         Assert.False(File.Exists(Path.Combine(dir.Path, "s")));
     }
 
+    [Theory]
+    [InlineData("agent: --chunk: 'abc' is not a whole number", "echo", "tcp:127.0.0.1:9", "--chunk", "abc")]
+    [InlineData("agent: --timeout: 'soon' is not a number", "echo", "tcp:127.0.0.1:9", "--timeout", "soon")]
+    [InlineData("agent: --timeout: 'x' is not a number", "resolve", "localhost", "--timeout", "x")]
+    [InlineData("agent: PORT: 'http' is not a whole number", "connect", "localhost", "http")]
+    [InlineData("agent: config: echoChunk: 'abc' is not a whole number (command line)", "run", "--chunk", "abc")]
+    public async Task BadNumber_ExitsTwoNamingTheOptionNotADotNetType(string expected, params string[] args)
+    {
+        // Regression (issue 8, item 10): these named System.Int32 or System.Double; resolve --timeout x crashed.
+        using var dir = new TempDirectory();
+        var (code, _, stderr) = await AgentProcess.RunAgentAsync(dir.Path, args);
+        Assert.Equal(2, code);
+        Assert.Equal(expected, stderr.Split('\n')[0]);
+        Assert.DoesNotContain("System.", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Echo_ArgumentStartingWithAt_IsAnOrdinaryArgumentNotAResponseFile()
     {
@@ -168,7 +184,7 @@ public sealed partial class RunCommandTests
     }
 
     [Theory]
-    [InlineData("{\"echoChunk\": \"big\"}", "agent: config: Failed to convert configuration value 'big' at 'EchoChunk'")]
+    [InlineData("{\"echoChunk\": \"big\"}", "agent: config: echoChunk: 'big' is not a whole number (in ")]
     [InlineData("{\"echo\": [\"tcp:127.0.0.1:0\"], \"node\": {\"nmae\": \"x\"}}", "agent: config: unknown key 'node:nmae' (in ")]
     [InlineData("{\"echo\": [", "agent: config: Failed to load configuration from file")]
     public async Task Run_BadConfigFile_ExitsTwoNamingTheProblem(string json, string expected)
