@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Agent.Actors;
 using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
@@ -51,6 +52,14 @@ internal static class NodeHost
                 .AddIoManager(options)
                 .AddEchoServices(endpoints, options.EchoChunk, options.ToIoSettings(), stdout));
             using var host = builder.Build();
+            // The host stops on SIGTERM, SIGINT and SIGQUIT; a hangup (the terminal went away) stops it the same way,
+            // rather than killing the process with its Unix nodes left behind.
+            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+            {
+                signal.Cancel = true;
+                lifetime.StopApplication();
+            });
             await host.RunAsync(cancellationToken);
             return Cli.ExitCodes.Success;
         }

@@ -114,6 +114,22 @@ public sealed partial class RunCommandTests
         Assert.Equal("an operator's file", await File.ReadAllTextAsync(path));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(15)]
+    public async Task Run_HangupInterruptQuitOrTerminate_StopsCleanlyAndRemovesItsNode(int signal)
+    {
+        // Regression (issue 8, item 10): SIGHUP killed the node on the spot and left its socket file behind.
+        using var dir = new TempDirectory();
+        await using var node = AgentProcess.StartAgent(dir.Path, "run", "--echo", "unix:./s");
+        await node.ExpectLineAsync(l => l == "listening unix ./s");
+        node.Signal(signal);
+        Assert.Equal(0, await node.WaitForExitAsync());
+        Assert.False(File.Exists(Path.Combine(dir.Path, "s")));
+    }
+
     [Fact]
     public async Task Run_AnotherNodeBoundThePathSince_SigtermLeavesTheOthersSocket()
     {

@@ -176,7 +176,10 @@ public sealed partial class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM.</summary>
-    public void Terminate() => _ = Kill(_process.Id, 15);
+    public void Terminate() => Signal(15);
+
+    /// <summary>Sends the process the signal numbered <paramref name="signal"/> (1 SIGHUP, 3 SIGQUIT, 15 SIGTERM...).</summary>
+    public void Signal(int signal) => _ = Kill(_process.Id, signal);
 
     /// <summary>Waits for exit within <paramref name="seconds"/> (dilated) and returns the exit code.</summary>
     public async Task<int> WaitForExitAsync(double seconds = 20)
