@@ -84,6 +84,18 @@ public static class OsErrors
     public static bool IsResourceExhaustion(int? errno) => errno is EMFILE or ENFILE or ENOBUFS;
 
     /// <summary>
+    /// True for a failure that waiting can heal: a port in use, descriptors or socket memory run out, a lookup that
+    /// timed out or failed temporarily (EAI_AGAIN). False for one it cannot: an address the host does not have, a
+    /// permission, a name that does not resolve, a file in the way.
+    /// </summary>
+    public static bool IsRetryable(PythonError error) =>
+        error is { Kind: "gaierror", Errno: EaiAgain } or { Kind: "TimeoutError" }
+        || (error.Kind != "gaierror" && (error.Errno is EADDRINUSE or EAGAIN || IsResourceExhaustion(error.Errno)));
+
+    // getaddrinfo's EAI_AGAIN: a temporary failure in name resolution.
+    private const int EaiAgain = -3;
+
+    /// <summary>
     /// Like <see cref="FromException"/> for an AF_UNIX socket: .NET reports connect()'s ENOENT as
     /// SocketError.AddressNotAvailable, whose errno is EADDRNOTAVAIL (99); a Unix path has no other
     /// way to be unavailable, so it is Python's FileNotFoundError again.

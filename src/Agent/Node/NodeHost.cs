@@ -17,7 +17,8 @@ namespace Agent.Node;
 /// <c>agent run</c>: a .NET Generic Host whose actor system (Akka.Hosting) holds the IO manager and one
 /// backoff-supervised echo service per configured endpoint. SIGTERM and Ctrl-C stop the host, which runs
 /// Akka's <see cref="CoordinatedShutdown"/>: the echo services stop (their listeners unbind), then the IO
-/// manager with every socket and Unix node; the process exits 0 within <c>node:shutdownTimeout</c>.
+/// manager with every socket and Unix node; the process exits 0 within <c>node:shutdownTimeout</c>. A service that
+/// cannot bind for a reason waiting cannot heal stops the node the same way, with exit status 1.
 /// </summary>
 internal static class NodeHost
 {
@@ -46,11 +47,12 @@ internal static class NodeHost
             builder.Services.AddSerilog();
             builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Node.ShutdownTimeout);
             builder.Services.Configure<ConsoleLifetimeOptions>(console => console.SuppressStatusMessages = true);
+            var exit = new ExitStatus();
             builder.Services.AddAkka(options.Node.Name, akka => akka
                 .AddHocon(AkkaHocon.Logging(LogLevels.ToAkka(level)), HoconAddMode.Prepend)
                 .WithActors((system, _) => system.StartScheduler())
                 .AddIoManager(options)
-                .AddEchoServices(endpoints, options.EchoChunk, options.ToIoSettings(), stdout));
+                .AddEchoServices(endpoints, options.EchoChunk, options.ToIoSettings(), stdout, stderr, exit));
             using var host = builder.Build();
             // The host stops on SIGTERM, SIGINT and SIGQUIT; a hangup (the terminal went away) stops it the same way,
             // rather than killing the process with its Unix nodes left behind.
@@ -61,7 +63,7 @@ internal static class NodeHost
                 lifetime.StopApplication();
             });
             await host.RunAsync(cancellationToken);
-            return Cli.ExitCodes.Success;
+            return exit.Code;
         }
         finally
         {
@@ -80,12 +82,13 @@ internal static class NodeHost
 
     /// <summary>One supervised echo service per endpoint, printing a <c>listening ...</c> line each time one binds; stopped first on shutdown.</summary>
     private static AkkaConfigurationBuilder AddEchoServices(this AkkaConfigurationBuilder akka, IReadOnlyList<Messages.Endpoint> endpoints, int chunk,
-        IoSettings settings, TextWriter stdout) =>
-        akka.WithActors((system, registry) =>
+        IoSettings settings, TextWriter stdout, TextWriter stderr, ExitStatus exit) =>
+        akka.WithActors((system, registry, resolver) =>
         {
             var io = registry.Get<IoManager>();
-            var printer = system.ActorOf(Props.Create(() => new ListeningPrinter(stdout)), "listening");
-            var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, printer, settings), $"echo-{i}")).ToList();
+            var lifetime = resolver.GetService<IHostApplicationLifetime>();
+            var reporter = system.ActorOf(Props.Create(() => new ServiceReporter(stdout, stderr, exit, lifetime)), "services");
+            var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, reporter, settings), $"echo-{i}")).ToList();
             StopInPhase(system, CoordinatedShutdown.PhaseServiceUnbind, "stop-echo-services", services);
         });
 
@@ -101,14 +104,35 @@ internal static class NodeHost
         });
     }
 
-    /// <summary>Prints each bound echo service's line on stdout, the contract of <c>agent run</c>.</summary>
-    internal sealed class ListeningPrinter : ReceiveActor
+    /// <summary>
+    /// What the echo services report, turned into the CLI contract of <c>agent run</c>: a <c>listening ...</c> line on stdout
+    /// each time one binds; for one that gave up, <c>agent: echo ENDPOINT: ERROR</c> on stderr and the node stopped
+    /// with exit status 1.
+    /// </summary>
+    internal sealed class ServiceReporter : ReceiveActor
     {
-        /// <summary>Writes to <paramref name="stdout"/>.</summary>
-        public ListeningPrinter(TextWriter stdout) => Receive<EchoServiceBound>(bound =>
+        /// <summary>Reports to <paramref name="stdout"/> and <paramref name="stderr"/>; a failure sets <paramref name="exit"/> and stops <paramref name="lifetime"/>.</summary>
+        public ServiceReporter(TextWriter stdout, TextWriter stderr, ExitStatus exit, IHostApplicationLifetime lifetime)
         {
-            stdout.WriteLine(bound.ListeningLine());
-            stdout.Flush();
-        });
+            Receive<EchoServiceBound>(bound =>
+            {
+                stdout.WriteLine(bound.ListeningLine());
+                stdout.Flush();
+            });
+            Receive<EchoServiceFailed>(failed =>
+            {
+                stderr.WriteLine($"agent: echo {failed.Requested}: {failed.Cause}");
+                stderr.Flush();
+                exit.Code = Cli.ExitCodes.Failure;
+                lifetime.StopApplication();
+            });
+        }
+    }
+
+    /// <summary>The node's exit status, set by whatever ends it abnormally (0 when nothing did).</summary>
+    internal sealed class ExitStatus
+    {
+        /// <summary>The status <c>agent run</c> exits with.</summary>
+        public int Code { get; set; } = Cli.ExitCodes.Success;
     }
 }

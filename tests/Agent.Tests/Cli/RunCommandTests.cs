@@ -262,6 +262,22 @@ public sealed partial class RunCommandTests
         Assert.Equal($"listening tcp 127.0.0.1:{port}", await node.ExpectLineAsync(l => l.StartsWith("listening tcp", StringComparison.Ordinal), 30));
         node.Terminate();
         Assert.Equal(0, await node.WaitForExitAsync());
+        // Regression (issue 8, item 6): each retry logged a six-line stack trace. Now: one warning line per retry.
+        Assert.DoesNotContain("   at ", node.Stderr, StringComparison.Ordinal);
+        Assert.All(node.Stderr.Split('\n').Where(l => l.Contains("Address already in use", StringComparison.Ordinal)),
+            line => Assert.Contains("WRN] echo tcp:127.0.0.1:", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_AddressTheHostDoesNotHave_ExitsOneNamingTheEndpointAndTheError()
+    {
+        // Regression (issue 8, item 6): an error waiting cannot heal was retried forever, and the process exited 0.
+        using var dir = new TempDirectory();
+        await using var node = AgentProcess.StartAgent(dir.Path, "run", "--echo", "udp:127.0.0.1:0", "--echo", "tcp:192.0.2.1:0");
+        Assert.Equal(1, await node.WaitForExitAsync());
+        Assert.StartsWith("agent: echo tcp:192.0.2.1:0: OSError: [Errno 99] Cannot assign requested address",
+            node.Stderr.Split('\n').Single(l => l.StartsWith("agent: ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", node.Stderr, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -14,10 +14,13 @@ namespace Agent.Actors.Io.Echo;
 /// slow reader slows only its own connection and never loses it: reading of a connection is suspended while
 /// too much of its echo is unacknowledged, and bytes that arrive meanwhile (reads already under way) are held
 /// here, in order, and written once acknowledgements show the connection's pending-write bound has room, so a
-/// write is never refused. A connection is closed once the peer has shut its side and every byte is written. A failed bind throws <see cref="EchoServiceBindException"/>,
-/// so the <see cref="BackoffSupervisor"/> from <see cref="Supervised"/> stops it and starts a new one after a
-/// growing delay (its listener and connections see their handler stop, unbind and close). So does a listener or
+/// write is never refused. A connection is closed once the peer has shut its side and every byte is written. After a
+/// bind failure the service stops, and the <see cref="BackoffSupervisor"/> from <see cref="Supervised"/> starts a new one
+/// after a growing delay (its listener and connections see their handler stop, unbind and close). So does a listener or
 /// datagram endpoint that stops under it for any other reason: no input from the network stops a service for good.
+/// A bind failure that waiting can heal (port in use, descriptors exhausted) is one warning line per retry; one it
+/// cannot (an address the host does not have, a permission, a name that does not resolve, a file in the way) is
+/// reported to the observer as <see cref="EchoServiceFailed"/> and the service stops.
 /// A datagram from an unnamed unix sender has no return address: it is counted and dropped.
 /// </summary>
 public sealed class EchoService : UntypedActor
@@ -59,10 +62,12 @@ public sealed class EchoService : UntypedActor
     /// 10 s (20 % jitter), retrying forever; the delay resets after 30 s of running.
     /// </summary>
     public static Props Supervised(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer, IoSettings? settings = null) =>
-        BackoffSupervisor.Props(Backoff.OnFailure(
+        BackoffSupervisor.Props(Backoff.OnStop(
             Props(io, endpoint, chunk, observer, settings), "service",
             TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)
-            .WithAutoReset(TimeSpan.FromSeconds(30)));
+            .WithAutoReset(TimeSpan.FromSeconds(30))
+            // An exception (a bug) stops the service too, logged with its stack trace, and the backoff applies alike.
+            .WithSupervisorStrategy(new OneForOneStrategy(-1, Timeout.InfiniteTimeSpan, static _ => Directive.Stop)));
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -115,11 +120,15 @@ public sealed class EchoService : UntypedActor
                 OnBound(bound.Socket);
                 break;
             case Terminated t when t.ActorRef.Equals(_bound):
-                throw new EchoServiceBindException(_endpoint, new PythonError("OSError", null, "the service's socket actor stopped"));
+                _log.Warning("echo {Endpoint}: its socket actor stopped; binding again after a pause", _endpoint);
+                Context.Stop(Self);
+                break;
             case SockStream.CommandFailed { Cmd: SockStream.Bind } failed:
-                throw new EchoServiceBindException(_endpoint, failed.Cause);
+                OnBindFailed(failed.Cause);
+                break;
             case SockDgram.CommandFailed { Cmd: SockDgram.Bind } failed:
-                throw new EchoServiceBindException(_endpoint, failed.Cause);
+                OnBindFailed(failed.Cause);
+                break;
             case SockDgram.CommandFailed failed:
                 _log.Debug("echo {Endpoint}: reply dropped: {Cause}", _endpoint, failed.Cause);
                 break;
@@ -199,6 +208,20 @@ public sealed class EchoService : UntypedActor
             flow.Suspended = true;
             connection.Tell(SockStream.SuspendReading.Instance, Self);
         }
+    }
+
+    private void OnBindFailed(PythonError cause)
+    {
+        if (!OsErrors.IsRetryable(cause))
+        {
+            // Stays as it is, bound to nothing: stopping would only start the backoff over; the observer decides.
+            _log.Error("echo {Endpoint}: {Cause}; giving up (waiting cannot heal this)", _endpoint, cause);
+            _observer?.Tell(new EchoServiceFailed(_endpoint, cause), Self);
+            return;
+        }
+        // One line per retry, no stack trace: a port in use is an operator's concern, not a bug.
+        _log.Warning("echo {Endpoint}: {Cause}; binding again after a pause", _endpoint, cause);
+        Context.Stop(Self);
     }
 
     private void OnBound(SocketInfo socket)
