@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Agent.Messages;
 using Agent.Messages.Io;
 using Akka.Actor;
+using Akka.Event;
 
 namespace Agent.Actors.Io;
 
@@ -12,7 +13,7 @@ namespace Agent.Actors.Io;
 /// <see cref="SockDgram.Received"/>; sends over the family's limit fail before any syscall; the socket (and a
 /// Unix node it created) is released in <see cref="PostStop"/>.
 /// </summary>
-public sealed class DatagramEndpoint : ReceiveActor
+public sealed class DatagramEndpoint : ReceiveActor, IWithTimers
 {
     private const int MaxBatch = 32;
     // sa_family_t alone: the address of an unbound AF_UNIX socket.
@@ -44,6 +45,9 @@ public sealed class DatagramEndpoint : ReceiveActor
     // The Unix node this endpoint created, removed on close only if the path still names it.
     private UnixNode.Identity? _node;
     private int _unixSendBuffer;
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
 
     private DatagramEndpoint(IActorRef handler, SockDgram.Command command, IoSettings settings, IAddressResolver resolver)
     {
@@ -134,6 +138,10 @@ public sealed class DatagramEndpoint : ReceiveActor
         var info = SocketFactory.Describe(_socket, connected: _peer is not null);
         _handler.Tell(_command is SockDgram.Bind ? new SockDgram.Bound(info) : new SockDgram.Connected(info), Self);
         Become(Ready);
+        if (_node is not null)
+        {
+            Timers.StartPeriodicTimer(CheckNode.Instance, CheckNode.Instance, _settings.UnixNodeCheckInterval);
+        }
         StartReceive();
     }
 
@@ -165,6 +173,15 @@ public sealed class DatagramEndpoint : ReceiveActor
         });
         Receive<DatagramReady>(OnDatagramReady);
         Receive<ReadFailed>(OnReadFailed);
+        Receive<CheckNode>(_ =>
+        {
+            if (_node is not null && UnixNode.IdentityOf(_endpoint.Path) != _node)
+            {
+                Context.GetLogger().Warning("{Endpoint}: the socket node was removed or replaced; this endpoint stops", _endpoint);
+                _node = null;
+                Context.Stop(Self);
+            }
+        });
         Receive<SockDgram.SuspendReading>(_ => _suspended = true);
         Receive<SockDgram.ResumeReading>(_ =>
         {
@@ -466,6 +483,11 @@ public sealed class DatagramEndpoint : ReceiveActor
     }
 
     // A receive into this actor's buffer completed with this many bytes; More (-1): keep reading.
+    private sealed record CheckNode : ISelfMessage
+    {
+        public static readonly CheckNode Instance = new();
+    }
+
     // Completions piped to the actor itself; one that lands after the actor stopped is expected, not logged.
     private sealed record DatagramReady(int Bytes) : ISelfMessage
     {

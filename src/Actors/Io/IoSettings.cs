@@ -23,6 +23,13 @@ public sealed record IoSettings
     /// <summary>Longest pause between accept retries. Defaults to 2 s.</summary>
     public TimeSpan AcceptBackoffMax { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How often a listener or datagram endpoint checks that its Unix node is still the one it created. Defaults to 2 s.
+    /// One whose node was removed or replaced stops (its handler sees it terminate; an echo service then binds again),
+    /// rather than run on unreachable.
+    /// </summary>
+    public TimeSpan UnixNodeCheckInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Default Happy Eyeballs connection attempt delay (RFC 8305 recommends 250 ms).</summary>
     public TimeSpan ConnectionAttemptDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -97,6 +97,10 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
         }
         _handler.Tell(new SockStream.Bound(SocketFactory.Describe(_socket, connected: false)), Self);
         Become(Bound);
+        if (_node is not null)
+        {
+            Timers.StartPeriodicTimer(CheckNode.Instance, CheckNode.Instance, _settings.UnixNodeCheckInterval);
+        }
         Accept();
     }
 
@@ -114,6 +118,14 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
         Receive<Accepted>(_ => OnAccepted());
         Receive<AcceptFailed>(OnAcceptFailed);
         Receive<ResumeAccepting>(_ => Accept());
+        Receive<CheckNode>(_ =>
+        {
+            if (!_unbound && UnixNode.IdentityOf(_bind.Endpoint.Path) != _node)
+            {
+                _log.Warning("{Endpoint}: the socket node was removed or replaced; this listener stops", _bind.Endpoint);
+                Context.Stop(Self);
+            }
+        });
         Receive<SockStream.Unbind>(_ =>
         {
             Unbind();
@@ -255,6 +267,11 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
     }
 
     private sealed record AcceptFailed(Exception Error) : ISelfMessage;
+
+    private sealed record CheckNode : ISelfMessage
+    {
+        public static readonly CheckNode Instance = new();
+    }
 
     private sealed record ResumeAccepting : ISelfMessage
     {

@@ -147,6 +147,38 @@ public sealed class EchoServiceTests(ITestOutputHelper output) : IoTestBase(outp
         Assert.Equal(payload, buffer[..n]);
     }
 
+    /// <summary>Regression (issue 8, item 5): a removed socket file was never noticed; the process ran on, unreachable.</summary>
+    [Theory]
+    [InlineData("unix")]
+    [InlineData("unix-dgram")]
+    public async Task Service_ItsUnixNodeRemoved_NoticesAndBindsAgain(string scheme)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("echo.sock");
+        var observer = CreateTestProbe();
+        var io = Sys.ActorOf(IoManager.Props(IoSettings.Default with { UnixNodeCheckInterval = TimeSpan.FromMilliseconds(200) }));
+        Sys.ActorOf(EchoService.Supervised(io, Endpoint.Parse($"{scheme}:{path}"), 65_536, observer.Ref));
+        await observer.ExpectMsgAsync<EchoServiceBound>();
+
+        File.Delete(path);
+
+        await observer.ExpectMsgAsync<EchoServiceBound>(TestTime.Seconds(10));
+        Assert.Equal(UnixNode.NodeKind.Socket, UnixNode.Inspect(path, out _));
+        if (scheme == "unix")
+        {
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await socket.ConnectAsync(SocketFactory.ToUnixEndPoint(path));
+            Assert.Equal("rebound"u8.ToArray(), await EchoOnceAsync(socket, "rebound"u8.ToArray()));
+            return;
+        }
+        using var client = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        client.Bind(SocketFactory.ToUnixEndPoint("@agent-test-" + Guid.NewGuid().ToString("N")));
+        await client.SendToAsync("rebound"u8.ToArray(), SocketFactory.ToUnixEndPoint(path));
+        var buffer = new byte[100];
+        using var deadline = new CancellationTokenSource(TestTime.Seconds(5));
+        Assert.Equal("rebound", Encoding.ASCII.GetString(buffer, 0, await client.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)));
+    }
+
     [Fact]
     public async Task Service_ItsSocketActorStoppedFromOutside_BindsAgain()
     {
