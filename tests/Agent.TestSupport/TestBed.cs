@@ -35,6 +35,12 @@ public static class TestBed
     public static string Tool(string tool) =>
         Find(tool) ?? throw new InvalidOperationException($"{tool} is required by this test ({RequireVariable}=1) but is not on PATH");
 
+    /// <summary>Why a test with these needs is skipped on this machine, or null when it runs (all met, or required by CI).</summary>
+    public static string? SkipReason(IEnumerable<string> needs) =>
+        !Required && Missing(needs) is { Count: > 0 } missing
+            ? $"needs {string.Join(", ", missing)} (install: apt-get install -y dnsmasq-base socat ncat iproute2); {RequireVariable}=1 makes this a failure"
+            : null;
+
     /// <summary>Throws (failing the test) unless every need is met.</summary>
     public static void Require(params string[] needs)
     {

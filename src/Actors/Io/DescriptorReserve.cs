@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace Agent.Actors.Io;
 
@@ -12,15 +11,13 @@ namespace Agent.Actors.Io;
 /// RLIMIT_NOFILE (descriptors are numbered lowest-free first, so that socket's number is a lower bound
 /// of the descriptors in use), or when accept fails with EMFILE/ENFILE anyway.
 /// </summary>
-internal static partial class DescriptorReserve
+internal static class DescriptorReserve
 {
     /// <summary>How many descriptors are held back. 16 is enough for the runtime to log and shut down cleanly.</summary>
     public const int Size = 16;
 
     /// <summary>Descriptors left below the soft limit when a listener stops accepting.</summary>
     public const int Headroom = 8;
-
-    private const int RlimitNofile = 7;
 
     private static readonly Lock Gate = new();
     private static readonly List<FileStream> Held = [];
@@ -80,16 +77,5 @@ internal static partial class DescriptorReserve
         Held.Clear();
     }
 
-    private static long ReadLimit() =>
-        GetRlimit(RlimitNofile, out var limit) == 0 && limit.Current is > 0 and < int.MaxValue ? (long)limit.Current : int.MaxValue;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Rlimit
-    {
-        public ulong Current;
-        public ulong Maximum;
-    }
-
-    [LibraryImport("libc", EntryPoint = "getrlimit")]
-    private static partial int GetRlimit(int resource, out Rlimit limit);
+    private static long ReadLimit() => DescriptorLimit.Read().Soft;
 }
