@@ -25,6 +25,9 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
     private bool _acceptPending;
     private TimeSpan _backoff;
     private int _exhaustedFailures;
+    // Accepted connections alive, for the bind's MaxConnections; accepting is paused while at the limit.
+    private int _connections;
+    private bool _atLimit;
     private bool _unbound;
     // The Unix node this listener created, removed on close only if the path still names it.
     private UnixNode.Identity? _node;
@@ -136,10 +139,18 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
             if (t.ActorRef.Equals(_handler))
             {
                 Unbind();
+                return;
             }
-            else if (_unbound && !Context.GetChildren().Any())
+            _connections--;
+            if (_unbound && !Context.GetChildren().Any())
             {
                 Context.Stop(Self);
+            }
+            else if (_atLimit && _connections < _bind.MaxConnections)
+            {
+                _atLimit = false;
+                _log.Info("accepting on {Endpoint} again: {Connections} connections", _bind.Endpoint, _connections);
+                Accept();
             }
         });
     }
@@ -148,6 +159,15 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
     {
         if (_acceptPending || _unbound || _socket is null)
         {
+            return;
+        }
+        if (_connections >= _bind.MaxConnections)
+        {
+            if (!_atLimit)
+            {
+                _atLimit = true;
+                _log.Warning("accept on {Endpoint} paused: {Connections} connections, the most it takes at once", _bind.Endpoint, _connections);
+            }
             return;
         }
         if (_exhaustedFailures > 0 && !DescriptorReserve.TryAcquire())
@@ -195,6 +215,7 @@ public sealed class StreamListener : ReceiveActor, IWithTimers
             // The peer reset before we could set options; the connection actor reports the error.
         }
         Context.Watch(Context.ActorOf(StreamConnection.Accepted(socket, _handler, _bind.Options, _settings)));
+        _connections++;
         if (nearlyExhausted)
         {
             var cause = OsErrors.FromErrno(OsErrors.EMFILE);

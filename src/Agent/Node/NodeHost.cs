@@ -52,7 +52,7 @@ internal static class NodeHost
                 .AddHocon(AkkaHocon.Logging(LogLevels.ToAkka(level)), HoconAddMode.Prepend)
                 .WithActors((system, _) => system.StartScheduler())
                 .AddIoManager(options)
-                .AddEchoServices(endpoints, options.EchoChunk, options.ToIoSettings(), stdout, stderr, exit));
+                .AddEchoServices(endpoints, options.EchoChunk, options.ToIoSettings(), options.ToEchoLimits(), stdout, stderr, exit));
             using var host = builder.Build();
             // The host stops on SIGTERM, SIGINT and SIGQUIT; a hangup (the terminal went away) stops it the same way,
             // rather than killing the process with its Unix nodes left behind.
@@ -82,13 +82,13 @@ internal static class NodeHost
 
     /// <summary>One supervised echo service per endpoint, printing a <c>listening ...</c> line each time one binds; stopped first on shutdown.</summary>
     private static AkkaConfigurationBuilder AddEchoServices(this AkkaConfigurationBuilder akka, IReadOnlyList<Messages.Endpoint> endpoints, int chunk,
-        IoSettings settings, TextWriter stdout, TextWriter stderr, ExitStatus exit) =>
+        IoSettings settings, EchoLimits limits, TextWriter stdout, TextWriter stderr, ExitStatus exit) =>
         akka.WithActors((system, registry, resolver) =>
         {
             var io = registry.Get<IoManager>();
             var lifetime = resolver.GetService<IHostApplicationLifetime>();
             var reporter = system.ActorOf(Props.Create(() => new ServiceReporter(stdout, stderr, exit, lifetime)), "services");
-            var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, reporter, settings), $"echo-{i}")).ToList();
+            var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, reporter, settings, limits), $"echo-{i}")).ToList();
             StopInPhase(system, CoordinatedShutdown.PhaseServiceUnbind, "stop-echo-services", services);
         });
 

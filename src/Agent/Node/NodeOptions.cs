@@ -1,4 +1,5 @@
 using Agent.Actors.Io;
+using Agent.Actors.Io.Echo;
 using Agent.Actors.Resolution;
 using Agent.Messages;
 
@@ -18,6 +19,12 @@ internal sealed class NodeOptions
 
     /// <summary>Read size of the stream echo services; 16 reproduces the seed transcripts. Defaults to 64 KiB.</summary>
     public int EchoChunk { get; set; } = 64 * 1024;
+
+    /// <inheritdoc cref="EchoLimits.MaxConnections"/>
+    public int EchoMaxConnections { get; set; } = EchoLimits.DefaultMaxConnections;
+
+    /// <inheritdoc cref="EchoLimits.IdleTimeout"/>
+    public TimeSpan? EchoIdleTimeout { get; set; }
 
     /// <summary>The resolver actors.</summary>
     public ResolverSection Resolver { get; set; } = new();
@@ -52,6 +59,14 @@ internal sealed class NodeOptions
         {
             errors.Add($"echoChunk must be 1-{MaxChunk}, got {EchoChunk}");
         }
+        if (EchoMaxConnections is < 1 or > 1_000_000)
+        {
+            errors.Add($"echoMaxConnections must be 1-1000000, got {EchoMaxConnections}");
+        }
+        if (EchoIdleTimeout is { } idle && idle <= TimeSpan.Zero)
+        {
+            errors.Add($"echoIdleTimeout must be above zero when set, got {idle}");
+        }
         if (Resolver.Concurrency is < 1 or > 1024)
         {
             errors.Add($"resolver:concurrency must be 1-1024, got {Resolver.Concurrency}");
@@ -83,6 +98,9 @@ internal sealed class NodeOptions
         }
         return errors;
     }
+
+    /// <summary>The limits of every echo service.</summary>
+    public EchoLimits ToEchoLimits() => new(EchoMaxConnections, EchoIdleTimeout);
 
     /// <summary>The settings of the IO manager.</summary>
     public IoSettings ToIoSettings() => new()

@@ -38,7 +38,11 @@ public static class SockStream
     /// <param name="Endpoint">Where to listen; port 0 picks a free port (reported in <see cref="Bound"/>).</param>
     /// <param name="Backlog">listen() backlog. Defaults to 128.</param>
     /// <param name="Options">Options for the listener and every accepted connection.</param>
-    public sealed record Bind(Endpoint Endpoint, int Backlog = 128, SocketOptions? Options = null) : Command;
+    /// <param name="MaxConnections">
+    /// Most accepted connections alive at once; at the limit the listener stops accepting (new clients wait in the
+    /// backlog) until one ends. Null (the default) leaves only the descriptor limit.
+    /// </param>
+    public sealed record Bind(Endpoint Endpoint, int Backlog = 128, SocketOptions? Options = null, int? MaxConnections = null) : Command;
 
     /// <summary>Reply to <see cref="Bind"/>: listening; <see cref="SocketInfo.Local"/> holds the real port.</summary>
     public sealed record Bound(SocketInfo Socket) : Event

@@ -180,6 +180,45 @@ public sealed class EchoServiceTests(ITestOutputHelper output) : IoTestBase(outp
     }
 
     [Fact]
+    public async Task Echo_AtMaxConnections_NextClientWaitsUntilOneEnds()
+    {
+        var observer = CreateTestProbe();
+        Sys.ActorOf(EchoService.Supervised(Io, Endpoint.Parse("tcp:127.0.0.1:0"), 65_536, observer.Ref, limits: new EchoLimits(MaxConnections: 2)));
+        var local = (await observer.ExpectMsgAsync<EchoServiceBound>()).Socket.Local;
+        using var first = await ConnectRawAsync(local);
+        using var second = await ConnectRawAsync(local);
+        Assert.Equal("1"u8.ToArray(), await EchoOnceAsync(first, "1"u8.ToArray()));
+        Assert.Equal("2"u8.ToArray(), await EchoOnceAsync(second, "2"u8.ToArray()));
+        using var third = await ConnectRawAsync(local);
+        await third.SendAsync("3"u8.ToArray());
+        var buffer = new byte[1];
+        // The kernel completed the third handshake (backlog), but nobody accepted it: no echo while two are open.
+        using (var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await third.ReceiveAsync(buffer, SocketFlags.None, quiet.Token));
+        }
+        first.Dispose();
+        using var deadline = new CancellationTokenSource(TestTime.Seconds(5));
+        Assert.Equal(1, await third.ReceiveAsync(buffer, SocketFlags.None, deadline.Token));
+        Assert.Equal((byte)'3', buffer[0]);
+    }
+
+    [Fact]
+    public async Task Echo_IdleTimeoutSet_IdleClientIsClosed()
+    {
+        var observer = CreateTestProbe();
+        Sys.ActorOf(EchoService.Supervised(Io, Endpoint.Parse("tcp:127.0.0.1:0"), 65_536, observer.Ref,
+            limits: new EchoLimits(IdleTimeout: TimeSpan.FromMilliseconds(300))));
+        var local = (await observer.ExpectMsgAsync<EchoServiceBound>()).Socket.Local;
+        using var client = await ConnectRawAsync(local);
+        Assert.Equal("x"u8.ToArray(), await EchoOnceAsync(client, "x"u8.ToArray()));
+        // The connection ends with TimeoutError, which resets it (SocketOptions.IdleTimeout).
+        using var deadline = new CancellationTokenSource(TestTime.Seconds(5));
+        var reset = await Assert.ThrowsAsync<SocketException>(async () => await client.ReceiveAsync(new byte[1], SocketFlags.None, deadline.Token));
+        Assert.Equal(SocketError.ConnectionReset, reset.SocketErrorCode);
+    }
+
+    [Fact]
     public async Task Service_ItsSocketActorStoppedFromOutside_BindsAgain()
     {
         var observer = CreateTestProbe();

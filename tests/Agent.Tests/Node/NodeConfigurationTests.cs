@@ -1,4 +1,5 @@
 using Agent.Actors.Io;
+using Agent.Actors.Io.Echo;
 using Agent.Actors.Resolution;
 using Agent.Node;
 using Agent.TestSupport;
@@ -28,6 +29,7 @@ public sealed class NodeConfigurationTests
         Assert.Equal("agent", options!.Node.Name);
         Assert.Equal(["tcp:127.0.0.1:10000", "udp:127.0.0.1:10000", "unix:./uds_socket"], options.Echo);
         Assert.Equal(65_536, options.EchoChunk);
+        Assert.Equal(EchoLimits.Default, options.ToEchoLimits());
         Assert.Equal(IoSettings.Default, options.ToIoSettings());
         Assert.Equal(ResolverSettings.Default, options.ToResolverSettings());
     }

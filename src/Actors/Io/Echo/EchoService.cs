@@ -35,13 +35,15 @@ public sealed class EchoService : UntypedActor
     private readonly int _chunk;
     private readonly IActorRef? _observer;
     private readonly long _maxPending;
+    private readonly EchoLimits _limits;
     private readonly ILoggingAdapter _log;
     private readonly Dictionary<IActorRef, Flow> _flows = [];
     private IActorRef? _bound;
     private long _unanswerable;
 
-    private EchoService(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer, IoSettings settings)
+    private EchoService(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer, IoSettings settings, EchoLimits limits)
     {
+        _limits = limits;
         _io = io;
         _endpoint = endpoint;
         _chunk = chunk;
@@ -54,16 +56,16 @@ public sealed class EchoService : UntypedActor
     /// The service itself; <paramref name="chunk"/> is the read size (16 reproduces the seeds), <paramref name="settings"/>
     /// those of <paramref name="io"/> (the pending-write bound its writes must stay under).
     /// </summary>
-    public static Props Props(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer, IoSettings? settings = null) =>
-        FactoryProps.Of(() => new EchoService(io, endpoint, chunk, observer, settings ?? IoSettings.Default));
+    public static Props Props(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer, IoSettings? settings = null, EchoLimits? limits = null) =>
+        FactoryProps.Of(() => new EchoService(io, endpoint, chunk, observer, settings ?? IoSettings.Default, limits ?? EchoLimits.Default));
 
     /// <summary>
     /// The service under a backoff supervisor: after a failure a new service starts 100 ms later, doubling up to
     /// 10 s (20 % jitter), retrying forever; the delay resets after 30 s of running.
     /// </summary>
-    public static Props Supervised(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer, IoSettings? settings = null) =>
+    public static Props Supervised(IActorRef io, Endpoint endpoint, int chunk, IActorRef? observer, IoSettings? settings = null, EchoLimits? limits = null) =>
         BackoffSupervisor.Props(Backoff.OnStop(
-            Props(io, endpoint, chunk, observer, settings), "service",
+            Props(io, endpoint, chunk, observer, settings, limits), "service",
             TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1)
             .WithAutoReset(TimeSpan.FromSeconds(30))
             // An exception (a bug) stops the service too, logged with its stack trace, and the backoff applies alike.
@@ -74,7 +76,7 @@ public sealed class EchoService : UntypedActor
     {
         // The chunk applies to streams; a datagram is read whole (a smaller recvfrom would truncate it).
         _io.Tell(_endpoint.IsStream
-            ? new SockStream.Bind(_endpoint, Options: new SocketOptions(ReadChunkSize: _chunk))
+            ? new SockStream.Bind(_endpoint, Options: new SocketOptions(ReadChunkSize: _chunk, IdleTimeout: _limits.IdleTimeout), MaxConnections: _limits.MaxConnections)
             : new SockDgram.Bind(_endpoint, new SocketOptions(ReadChunkSize: 65_536)), Self);
     }
 
