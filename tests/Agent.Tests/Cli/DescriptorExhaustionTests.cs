@@ -41,19 +41,7 @@ public sealed class DescriptorExhaustionTests
             .ToArray();
         Assert.DoesNotContain("WW", new string(events), StringComparison.Ordinal);
 
-        using var deadline = new CancellationTokenSource(TestBed.Dilated(20));
-        using var fresh = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await fresh.ConnectAsync(endpoint, deadline.Token);
-        await fresh.SendAsync("alive"u8.ToArray(), deadline.Token);
-        var buffer = new byte[5];
-        var read = 0;
-        while (read < 5)
-        {
-            var n = await fresh.ReceiveAsync(buffer.AsMemory(read), deadline.Token);
-            Assert.NotEqual(0, n);
-            read += n;
-        }
-        Assert.Equal("alive"u8.ToArray(), buffer);
+        await ExpectAliveAsync(endpoint);
         node.Terminate();
         Assert.Equal(0, await node.WaitForExitAsync());
     }
@@ -118,6 +106,15 @@ public sealed class DescriptorExhaustionTests
                 }
             }));
         }
+        await ExpectAliveAsync(endpoint);
+        node.Terminate();
+        Assert.Equal(0, await node.WaitForExitAsync());
+        Assert.False(File.Exists(Path.Combine(dir.Path, "s")));
+    }
+
+    // A fresh client is accepted and echoed: the node is alive and accepting again.
+    private static async Task ExpectAliveAsync(IPEndPoint endpoint)
+    {
         using var deadline = new CancellationTokenSource(TestBed.Dilated(20));
         using var fresh = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await fresh.ConnectAsync(endpoint, deadline.Token);
@@ -131,8 +128,5 @@ public sealed class DescriptorExhaustionTests
             read += n;
         }
         Assert.Equal("alive"u8.ToArray(), buffer);
-        node.Terminate();
-        Assert.Equal(0, await node.WaitForExitAsync());
-        Assert.False(File.Exists(Path.Combine(dir.Path, "s")));
     }
 }
