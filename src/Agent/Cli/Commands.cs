@@ -10,6 +10,7 @@ internal static class Commands
         yield return RunCommand.Create();
         yield return EchoCommand.Create();
         yield return ConnectCommand.Create();
+        yield return SocketPairCommand.Create();
         yield return ResolveCommand.Create();
         yield return LookupCommand.Create();
         yield return AddrCommand.Create();

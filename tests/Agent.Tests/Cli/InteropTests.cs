@@ -70,6 +70,32 @@ public sealed class InteropTests
         }
     }
 
+    /// <summary>Issue 11, part 2: the seed's socketpair program, run by python3 and by the agent, prints the same lines.</summary>
+    [TestBedFact("python3")]
+    public async Task AgentSocketPair_SameTranscriptAsTheSeedProgram()
+    {
+        using var dir = new TempDirectory();
+        var python = await AgentProcess.RunAsync(TestBed.Tool("python3"), dir.Path, ["-u", "-c", Seeds.SocketPair]);
+        Assert.Equal(0, python.ExitCode);
+        var agent = await AgentProcess.RunAgentAsync(dir.Path, "socketpair");
+        Assert.Equal(0, agent.ExitCode);
+        // Two processes interleave the parent's and the child's lines as the scheduler pleases: compare them as sets.
+        Assert.Equal(Lines(python.Stdout).Order(StringComparer.Ordinal), Lines(agent.Stdout).Order(StringComparer.Ordinal));
+        Assert.Equal(["in parent, sending message", "in child, waiting for message", "message from parent: b'ping'", "response from child: b'pong'"],
+            Lines(agent.Stdout));
+    }
+
+    [Theory]
+    [InlineData("stream", "SOCK_STREAM")]
+    [InlineData("dgram", "SOCK_DGRAM")]
+    public async Task AgentSocketPair_Json_BothDirectionsOfTheExchange(string type, string expected)
+    {
+        using var dir = new TempDirectory();
+        var run = await AgentProcess.RunAgentAsync(dir.Path, "socketpair", "--type", type, "hello", "--reply", "world", "--json");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal($$"""{"family":"AF_UNIX","type":"{{expected}}","sent":"hello","child_received":"hello","reply":"world","parent_received":"world"}""", run.Stdout.Trim());
+    }
+
     [TestBedFact("python3")]
     public async Task AgentEcho_AgainstSeedPythonServers_ExitsZeroWithTheSeedTranscript()
     {

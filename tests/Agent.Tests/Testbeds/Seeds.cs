@@ -159,6 +159,32 @@ public static class Seeds
                 connection.close()
         """;
 
+    /// <summary>PyMOTW's socket_socketpair.py, verbatim: a parent and a forked child over <c>socket.socketpair()</c>.</summary>
+    public const string SocketPair = """
+        import socket
+        import os
+
+        parent, child = socket.socketpair()
+
+        pid = os.fork()
+
+        if pid:
+            print('in parent, sending message')
+            child.close()
+            parent.sendall(b'ping')
+            response = parent.recv(1024)
+            print('response from child:', response)
+            parent.close()
+
+        else:
+            print('in child, waiting for message')
+            parent.close()
+            message = child.recv(1024)
+            print('message from parent:', message)
+            child.sendall(b'pong')
+            child.close()
+        """;
+
     /// <summary>The seed client's transcript after its first line.</summary>
     public static readonly string[] StreamTranscript =
     [
