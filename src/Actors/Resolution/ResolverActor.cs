@@ -14,7 +14,8 @@ namespace Agent.Actors.Resolution;
 /// <see cref="ResolverSettings.Timeout"/> gets a <c>TimeoutError</c> failure and its child is
 /// stopped (the stuck libc call finishes in the background, discarded). A request refused
 /// as an argument (NUL byte, over-long name, port above 65535) gets a <c>ValueError</c>
-/// without a lookup. A crashing child is stopped and its requesters get a <c>RuntimeError</c>.
+/// without a lookup. A getaddrinfo of a numeric host with a numeric or absent service needs no I/O and is
+/// answered at once (<see cref="NativeLookups.TryNumeric"/>). A crashing child is stopped and its requesters get a <c>RuntimeError</c>.
 /// </summary>
 public sealed class ResolverActor : ReceiveActor, IWithTimers
 {
@@ -88,6 +89,12 @@ public sealed class ResolverActor : ReceiveActor, IWithTimers
         if (_cache.TryGet(request) is { } cached)
         {
             Sender.Tell(cached, Self);
+            return;
+        }
+        if (request is GetAddrInfo addrInfo && NativeLookups.TryNumeric(addrInfo) is { } numeric)
+        {
+            // No I/O to wait for: answered on this turn, without a request actor or the blocking pool.
+            Sender.Tell(new Resolved(request, numeric), Self);
             return;
         }
         if (_settings.CoalesceInFlight && _inFlight.TryGetValue(request, out var existing))

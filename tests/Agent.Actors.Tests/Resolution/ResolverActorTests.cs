@@ -192,6 +192,38 @@ public sealed class ResolverActorTests(ITestOutputHelper output) : AgentTestKit(
         Assert.Equal(4, Volatile.Read(ref calls));
     }
 
+    /// <summary>Issue 11, part 3: what needs no I/O is answered on the resolver's turn, as libc answers it.</summary>
+    [Theory]
+    [InlineData("127.0.0.1", "80", 0, 1, 0)]
+    [InlineData("::1", null, 10, 2, 0)]
+    [InlineData("fe80::1%lo", "443", 0, 0, 0)]
+    [InlineData("127.1", "8080", 0, 1, 0x0002)]
+    [InlineData("10.0.0.1", "0", 2, 1, 0x0001 | 0x0400)]
+    public async Task NumericHostAndService_AnsweredWithoutTheLookupPool_SameAsLibc(string host, string? port, int family, int type, int flags)
+    {
+        var resolver = Sys.ActorOf(ResolverActor.Props(new ResolverSettings
+        {
+            Lookup = _ => throw new InvalidOperationException("the blocking pool was used"),
+        }));
+        var reply = await resolver.Ask<Resolved>(new GetAddrInfo(host, port, family, type, 0, flags), TestTime.Seconds(10));
+        Assert.Equal<AddrInfo>(NativeLookups.GetAddrInfo(host, port, family, type, 0, flags), ((AddrInfoList)reply.Result).Entries);
+    }
+
+    [Theory]
+    [InlineData("localhost", "80")]
+    [InlineData("cafe", "80")]
+    [InlineData("127.0.0.1", "http")]
+    public async Task NameOrNamedService_StillGoesThroughTheLookupPool(string host, string port)
+    {
+        var calls = 0;
+        var resolver = Sys.ActorOf(ResolverActor.Props(new ResolverSettings
+        {
+            Lookup = r => { Interlocked.Increment(ref calls); return NativeLookups.Run(r); },
+        }));
+        await resolver.Ask<object>(new GetAddrInfo(host, port, 0, 1), TestTime.Seconds(10));
+        Assert.Equal(1, Volatile.Read(ref calls));
+    }
+
     [Fact]
     public async Task Cache_OffByDefault_EveryRequestCallsLibc()
     {

@@ -18,6 +18,7 @@ internal static unsafe partial class Libc
     public const int SOCK_DGRAM = 2;
     public const int AI_PASSIVE = 0x0001;
     public const int AI_NUMERICHOST = 0x0004;
+    public const int AI_NUMERICSERV = 0x0400;
     public const int EAI_SYSTEM = -11;
     public const int EAFNOSUPPORT = 97;
     public const int IFNAMSIZ = 16;
