@@ -1,14 +1,18 @@
+using Agent.Actors.Resolution.Idna;
+
 namespace Agent.Actors.Resolution;
 
 /// <summary>
-/// The checks CPython applies when it encodes a host name with the <c>idna</c> codec
-/// before calling libc (getaddrinfo, gethostbyname, gethostbyname_ex, gethostbyaddr),
-/// plus the argument checks Agent adds (no NUL, at most 253 characters, ASCII only).
+/// How CPython turns a host name into the bytes it gives libc: the <c>idna</c> codec
+/// (getaddrinfo, gethostbyname, gethostbyname_ex, gethostbyaddr; getnameinfo sends UTF-8),
+/// plus the argument checks Agent adds (no NUL, at most 253 characters).
 /// </summary>
 public static class HostNameEncoding
 {
     /// <summary>The longest host name accepted; DNS names have at most 253 characters of text.</summary>
     public const int MaxLength = 253;
+
+    private static readonly char[] PythonWhitespace = WhitespaceChars();
 
     /// <summary>
     /// Why <paramref name="name"/> is refused as an argument (Agent's own rule, never sent
@@ -28,37 +32,30 @@ public static class HostNameEncoding
         {
             return $"{what} is longer than {MaxLength} characters ({name.Length})";
         }
-        foreach (var c in name)
-        {
-            if (c > 0x7f)
-            {
-                // Python would apply IDNA 2003 nameprep here; Agent does not implement it.
-                return $"{what} has non-ASCII characters; pass the IDNA (xn--) form";
-            }
-        }
         return null;
     }
 
     /// <summary>
-    /// The ASCII fast path of Python's <c>idna</c> codec: every label but the last must be
-    /// 1..63 characters, the last at most 63. Throws Python's UnicodeError otherwise.
+    /// <c>name.encode('idna')</c> as CPython does it before calling libc: an ASCII name as it is
+    /// (after the label-length checks), a non-ASCII one through nameprep and punycode
+    /// (<c>bücher.example</c> is <c>xn--bcher-kva.example</c>). Throws Python's UnicodeError.
     /// </summary>
-    public static void CheckIdnaLabels(string name)
+    public static string Encode(string name) => IdnaCodec.Encode(name);
+
+    /// <summary>Python's <c>str.strip()</c>: removes what <c>str.isspace()</c> calls whitespace, which is more than ASCII's.</summary>
+    public static string StripPython(string text) => text.Trim(PythonWhitespace);
+
+    private static char[] WhitespaceChars()
     {
-        var labels = name.Split('.');
-        for (var i = 0; i < labels.Length - 1; i++)
+        var ranges = IdnaTables.Whitespace;
+        var chars = new List<char>();
+        for (var i = 0; i < ranges.Length; i += 2)
         {
-            if (labels[i].Length is 0 or > 63)
+            for (var c = ranges[i]; c <= ranges[i + 1]; c++)
             {
-                throw Fail("label empty or too long");
+                chars.Add((char)c);
             }
         }
-        if (labels[^1].Length >= 64)
-        {
-            throw Fail("label too long");
-        }
+        return [.. chars];
     }
-
-    private static PythonException Fail(string why) =>
-        PythonErrors.Raise("UnicodeError", $"encoding with 'idna' codec failed (UnicodeError: {why})");
 }

@@ -8,12 +8,12 @@ namespace Agent.Actors.Resolution;
 
 public static unsafe partial class NativeLookups
 {
-    /// <summary><c>socket.getaddrinfo(host, port, family, type, proto, flags)</c>.</summary>
+    /// <summary><c>socket.getaddrinfo(host, port, family, type, proto, flags)</c>: the host IDNA-encoded, the port as UTF-8.</summary>
     public static ImmutableArray<AddrInfo> GetAddrInfo(string? host, string? port, int family = 0, int type = 0, int proto = 0, int flags = 0)
     {
         if (host is not null)
         {
-            HostNameEncoding.CheckIdnaLabels(host);
+            host = HostNameEncoding.Encode(host);
         }
         var hints = new AddrInfoNative { ai_family = family, ai_socktype = type, ai_protocol = proto, ai_flags = flags };
         var error = Libc.GetAddrInfo(host, port, &hints, out var res);

@@ -10,21 +10,20 @@ public static unsafe partial class NativeLookups
     // socketmodule.c's buffer for the *_r host calls; it does not retry on ERANGE, nor do we.
     private const int HostBufferSize = 16384;
 
-    /// <summary><c>socket.gethostbyname(hostname)</c>: setipaddr with AF_INET, as dotted quad text.</summary>
+    /// <summary><c>socket.gethostbyname(hostname)</c>: the IDNA-encoded name to setipaddr with AF_INET, as dotted quad text.</summary>
     public static string GetHostByName(string name)
     {
-        HostNameEncoding.CheckIdnaLabels(name);
-        var (family, addr) = SetIpAddr(name, Libc.AF_INET);
+        var (family, addr) = SetIpAddr(HostNameEncoding.Encode(name), Libc.AF_INET);
         fixed (byte* p = addr)
         {
             return Ntop(family, p);
         }
     }
 
-    /// <summary><c>socket.gethostbyname_ex(hostname)</c>: setipaddr (AF_INET) first, then gethostbyname_r.</summary>
+    /// <summary><c>socket.gethostbyname_ex(hostname)</c>: the IDNA-encoded name to setipaddr (AF_INET) first, then gethostbyname_r.</summary>
     public static HostEntry GetHostByNameEx(string name)
     {
-        HostNameEncoding.CheckIdnaLabels(name);
+        name = HostNameEncoding.Encode(name);
         var (family, _) = SetIpAddr(name, Libc.AF_INET);
         var buf = new byte[HostBufferSize];
         HostEntNative entry;
@@ -39,11 +38,10 @@ public static unsafe partial class NativeLookups
         }
     }
 
-    /// <summary><c>socket.gethostbyaddr(ip_address)</c>: setipaddr (AF_UNSPEC), then gethostbyaddr_r.</summary>
+    /// <summary><c>socket.gethostbyaddr(ip_address)</c>: the IDNA-encoded name to setipaddr (AF_UNSPEC), then gethostbyaddr_r.</summary>
     public static HostEntry GetHostByAddr(string address)
     {
-        HostNameEncoding.CheckIdnaLabels(address);
-        var (family, addr) = SetIpAddr(address, Libc.AF_UNSPEC);
+        var (family, addr) = SetIpAddr(HostNameEncoding.Encode(address), Libc.AF_UNSPEC);
         var buf = new byte[HostBufferSize];
         HostEntNative entry;
         fixed (byte* b = buf)
@@ -55,10 +53,13 @@ public static unsafe partial class NativeLookups
         }
     }
 
-    /// <summary><c>socket.getfqdn(name)</c> as socket.py writes it: the first dotted name of gethostbyaddr, else its hostname.</summary>
+    /// <summary>
+    /// <c>socket.getfqdn(name)</c> as socket.py writes it: the first dotted name of gethostbyaddr, else
+    /// its hostname; the name as given (stripped, not IDNA-encoded) when gethostbyaddr raises OSError.
+    /// </summary>
     public static string GetFqdn(string name = "")
     {
-        name = name.Trim(' ', '\t', '\n', '\r', '\v', '\f');
+        name = HostNameEncoding.StripPython(name);
         if (name.Length == 0 || name is "0.0.0.0" or "::")
         {
             name = GetHostName();

@@ -29,7 +29,8 @@ public static partial class NativeLookups
 
     /// <summary>
     /// Why <paramref name="request"/> is refused before any libc call (a NUL byte, an
-    /// over-long or non-ASCII host name, a port outside 0..65535), or null if it is fine.
+    /// over-long host name, a port outside 0..65535), or null if it is fine. Non-ASCII names
+    /// are fine: the lookups encode them as CPython does (<see cref="HostNameEncoding.Encode"/>).
     /// </summary>
     public static string? ArgumentProblem(ResolutionRequest request) => request switch
     {

@@ -24,11 +24,18 @@ public sealed class ArgumentProblemTests
         Assert.Null(NativeLookups.ArgumentProblem(new GetAddrInfo("localhost", port)));
 
     [Fact]
-    public void HostNames_NulOverlongOrNonAscii_Refused()
+    public void HostNames_NulOrOverlong_Refused()
     {
         Assert.NotNull(NativeLookups.ArgumentProblem(new GetHostByNameEx("a\0b")));
         Assert.NotNull(NativeLookups.ArgumentProblem(new GetAddrInfo(new string('a', 254), null)));
-        Assert.NotNull(NativeLookups.ArgumentProblem(new GetHostByName("bücher.example")));
         Assert.Null(NativeLookups.ArgumentProblem(new GetAddrInfo(new string('a', 253), null)));
+    }
+
+    [Fact]
+    public void HostNames_NonAscii_AcceptedForTheLookupToEncode()
+    {
+        Assert.Null(NativeLookups.ArgumentProblem(new GetHostByName("bücher.example")));
+        Assert.Null(NativeLookups.ArgumentProblem(new GetAddrInfo("ß.example", "80")));
+        Assert.Null(NativeLookups.ArgumentProblem(new GetNameInfo("bücher.example", 80, 0)));
     }
 }

@@ -15,6 +15,12 @@ public sealed class ResolutionCliTests
         { ["resolve", "::1", "http", "--family", "inet6", "--proto", "tcp", "--json"], """["getaddrinfo", "::1", "http", 10, 0, 6, 0]""" },
         { ["resolve", "localhost", "--flags", "canonname,addrconfig", "--type", "dgram", "--json"], """["getaddrinfo", "localhost", null, 0, 2, 0, 34]""" },
         { ["resolve", "nonexistent.invalid", "80", "--json"], """["getaddrinfo", "nonexistent.invalid", 80, 0, 0, 0, 0]""" },
+        // Issue 11: non-ASCII names are IDNA-encoded (bücher.example is xn--bcher-kva.example), failures are Python's UnicodeError.
+        { ["resolve", "bücher.example", "80", "--json"], """["getaddrinfo", "b\u00fccher.example", 80, 0, 0, 0, 0]""" },
+        { ["resolve", "ｌｏｃａｌｈｏｓｔ", "80", "--type", "stream", "--json"], """["getaddrinfo", "\uff4c\uff4f\uff43\uff41\uff4c\uff48\uff4f\uff53\uff54", 80, 0, 1, 0, 0]""" },
+        { ["resolve", "a\u1680b.example", "80", "--json"], """["getaddrinfo", "a\u1680b.example", 80, 0, 0, 0, 0]""" },
+        { ["lookup", "hostbyname", "ß.example", "--json"], """["gethostbyname", "\u00df.example"]""" },
+        { ["lookup", "fqdn", "bücher.example", "--json"], """["getfqdn", "b\u00fccher.example"]""" },
         { ["lookup", "hostname", "--json"], """["gethostname"]""" },
         { ["lookup", "fqdn", "--json"], """["getfqdn", ""]""" },
         { ["lookup", "hostbyname", "localhost", "--json"], """["gethostbyname", "localhost"]""" },
@@ -74,6 +80,22 @@ public sealed class ResolutionCliTests
         }
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(python.Stdout, run.Stderr);
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Theory]
+    [InlineData("a\u1680b.example")] // a code point nameprep prohibits
+    [InlineData("ü..example")]        // an empty label
+    [InlineData("\u05d0a\u05d0")]     // right-to-left and left-to-right in one label
+    public async Task Resolve_NameIdnaRefuses_SameUnicodeErrorLineAndExitStatusAsPython(string name)
+    {
+        var python = await CliRun.RunAsync("python3", ["-c", "import socket, sys\nsocket.getaddrinfo(sys.argv[1], 80)", name]);
+        var run = await CliRun.AgentAsync("resolve", name, "80");
+        Assert.Equal(1, python.ExitCode);
+        Assert.Equal(python.ExitCode, run.ExitCode);
+        // The last line of Python's traceback is the exception as Agent prints it.
+        Assert.Equal(python.Stderr.TrimEnd('\n').Split('\n')[^1], run.Stderr.TrimEnd('\n'));
+        Assert.StartsWith("UnicodeError: encoding with 'idna' codec failed (UnicodeError: ", run.Stderr, StringComparison.Ordinal);
         Assert.Equal("", run.Stdout);
     }
 
