@@ -105,6 +105,12 @@ public sealed partial class StreamConnection : UntypedActor, IWithTimers
     /// <inheritdoc />
     protected override void PostStop()
     {
+        if (!_finished)
+        {
+            // Stopped from outside: the peer gets a FIN, as on a handler's death (.NET resets a connection that is
+            // disposed with a read pending).
+            ShutdownQuietly();
+        }
         _socket?.Dispose();
         if (!_finished)
         {

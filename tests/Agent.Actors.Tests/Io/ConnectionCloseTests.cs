@@ -127,6 +127,9 @@ public sealed class ConnectionCloseTests : IoTestBase
         var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
         clientConn.Tell(SockStream.Register.Instance, client.Ref);
         serverConn.Tell(SockStream.Register.Instance, server.Ref);
+        // A live connection: registered and reading, so a read is pending when it stops.
+        clientConn.Tell(new SockStream.Write(new byte[] { 1 }), client.Ref);
+        await server.ExpectMsgAsync<SockStream.Received>();
 
         // As its listener or the IO manager stopping would, or a crash that the supervisor answers with Stop.
         Sys.Stop(serverConn);
