@@ -30,9 +30,7 @@ public sealed class ConnectionCloseTests : IoTestBase
     public async Task ConnectionEnd_BetweenTwoConnectionActors_EachLiveHandlerGetsOneCloseEventThenTerminated(string how)
     {
         var (server, _, local) = await BindAsync();
-        var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
-        clientConn.Tell(SockStream.Register.Instance, client.Ref);
-        serverConn.Tell(new SockStream.Register(KeepOpenOnPeerClosed: how == "confirmed-close"), server.Ref);
+        var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local, new SockStream.Register(KeepOpenOnPeerClosed: how == "confirmed-close"));
         var watcher = CreateTestProbe();
         watcher.Watch(clientConn);
         watcher.Watch(serverConn);
@@ -78,10 +76,8 @@ public sealed class ConnectionCloseTests : IoTestBase
     [InlineData("peer-rst")]
     public async Task ConnectionEnd_ByARawPeer_HandlerGetsOneCloseEventThenTerminated(string how)
     {
-        using var peerListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        peerListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        peerListener.Listen();
-        var (handler, conn, _) = await ConnectAsync(SocketFactory.ToEndpoint(EndpointKind.Tcp, peerListener.LocalEndPoint));
+        using var peerListener = TcpPeer.Listen(out var port);
+        var (handler, conn, _) = await ConnectAsync(Endpoint.Tcp("127.0.0.1", port));
         using var peer = await peerListener.AcceptAsync();
         if (how == "peer-fin")
         {
@@ -108,8 +104,6 @@ public sealed class ConnectionCloseTests : IoTestBase
     {
         var (server, _, local) = await BindAsync();
         var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
-        clientConn.Tell(SockStream.Register.Instance, client.Ref);
-        serverConn.Tell(SockStream.Register.Instance, server.Ref);
 
         clientConn.Tell(SockStream.Close.Instance, ActorRefs.NoSender);
 
@@ -125,8 +119,6 @@ public sealed class ConnectionCloseTests : IoTestBase
     {
         var (server, _, local) = await BindAsync();
         var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
-        clientConn.Tell(SockStream.Register.Instance, client.Ref);
-        serverConn.Tell(SockStream.Register.Instance, server.Ref);
         // A live connection: registered and reading, so a read is pending when it stops.
         clientConn.Tell(new SockStream.Write(new byte[] { 1 }), client.Ref);
         await server.ExpectMsgAsync<SockStream.Received>();

@@ -19,7 +19,7 @@ public sealed class ConnectionRaceTests(ITestOutputHelper output) : IoTestBase(o
     [InlineData(false)]
     public async Task ConnectionRace_StoppedAsItsWinnerConnects_WinnerIsClosed(bool offeredAfterStop)
     {
-        using var listener = Listen(out var port);
+        using var listener = TcpPeer.Listen(out var port);
         var race = new TaskCompletionSource<IActorRef>(TaskCreationOptions.RunContinuationsAsynchronously);
         var commander = CreateTestProbe();
         var actor = Sys.ActorOf(ConnectionRace.Props(commander.Ref, new SockStream.CreateConnection("loopback.test", port), IoSettings.Default,
@@ -45,7 +45,7 @@ public sealed class ConnectionRaceTests(ITestOutputHelper output) : IoTestBase(o
     [Fact]
     public async Task ConnectionRace_StoppedWhileAttemptPending_LateSocketIsClosed()
     {
-        using var listener = Listen(out var port);
+        using var listener = TcpPeer.Listen(out var port);
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var commander = CreateTestProbe();
@@ -76,15 +76,6 @@ public sealed class ConnectionRaceTests(ITestOutputHelper output) : IoTestBase(o
         }
         await socket.ConnectAsync(target, token);
         return socket;
-    }
-
-    private static Socket Listen(out int port)
-    {
-        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        return listener;
     }
 
     /// <summary>The one connection the race made reaches EOF (a FIN, not a reset) within a dilated deadline.</summary>

@@ -27,10 +27,7 @@ public sealed class HappyEyeballsTests(ITestOutputHelper output) : IoTestBase(ou
     [Fact]
     public async Task Race_UnresponsiveFirstCandidate_SecondStartsAfterTheDelayAndWins()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var listener = TcpPeer.Listen(out var port);
         var silent = IPAddress.Parse("::1");
         var result = await HappyEyeballs.RaceAsync([silent, IPAddress.Loopback], port, TimeSpan.FromMilliseconds(50),
             async (target, token) =>
@@ -52,10 +49,7 @@ public sealed class HappyEyeballsTests(ITestOutputHelper output) : IoTestBase(ou
     [Fact]
     public async Task CreateConnection_RefusedV6ThenListeningV4_ReportsBothAttempts()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var listener = TcpPeer.Listen(out var port);
         var io = Sys.ActorOf(IoManager.Props(resolver: new FixedResolver(IPAddress.IPv6Loopback, IPAddress.Loopback)));
         var client = CreateTestProbe();
         // The v4 attempt must wait for the ::1 refusal, not for the attempt delay.
@@ -92,10 +86,7 @@ public sealed class HappyEyeballsTests(ITestOutputHelper output) : IoTestBase(ou
     [Fact]
     public async Task CreateConnection_ThroughTheResolverActor_ConnectsToLocalhost()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var listener = TcpPeer.Listen(out var port);
         var resolver = Sys.ActorOf(Agent.Actors.Resolution.ResolverActor.Props());
         var io = Sys.ActorOf(IoManager.Props(resolver: new ResolverActorAddressResolver(resolver)));
         var client = CreateTestProbe();

@@ -15,11 +15,12 @@ public abstract class IoTestBase : AgentTestKit
 
     protected IActorRef Io { get; }
 
-    /// <summary>Connects a registered client to <paramref name="remote"/>.</summary>
-    protected async Task<(TestProbe Client, IActorRef Connection, SockStream.Connected Connected)> ConnectAsync(Endpoint remote)
+    /// <summary>Connects a registered client to <paramref name="remote"/> through <paramref name="io"/> (<see cref="Io"/> when null).</summary>
+    protected async Task<(TestProbe Client, IActorRef Connection, SockStream.Connected Connected)> ConnectAsync(
+        Endpoint remote, SocketOptions? options = null, IActorRef? io = null)
     {
         var client = CreateTestProbe();
-        Io.Tell(new SockStream.Connect(remote), client.Ref);
+        (io ?? Io).Tell(new SockStream.Connect(remote, Options: options), client.Ref);
         var connected = await client.ExpectMsgAsync<SockStream.Connected>();
         var connection = client.LastSender;
         connection.Tell(SockStream.Register.Instance, client.Ref);
@@ -27,18 +28,22 @@ public abstract class IoTestBase : AgentTestKit
     }
 
     /// <summary>
-    /// Connects a new client probe to a listener whose handler is <paramref name="server"/> and
-    /// waits for both sides' <see cref="SockStream.Connected"/>; neither side is registered yet.
+    /// Connects a new client probe to a listener whose handler is <paramref name="server"/>, waits for both sides'
+    /// <see cref="SockStream.Connected"/> and registers each side's probe as its handler: the client with the default
+    /// <see cref="SockStream.Register"/>, the server with <paramref name="serverRegister"/> (the default when null).
     /// </summary>
     protected async Task<(TestProbe Client, IActorRef ClientConnection, SockStream.Connected ClientConnected, IActorRef ServerConnection, SockStream.Connected ServerConnected)>
-        ConnectPairAsync(TestProbe server, Endpoint local)
+        ConnectPairAsync(TestProbe server, Endpoint local, SockStream.Register? serverRegister = null)
     {
         var client = CreateTestProbe();
         Io.Tell(new SockStream.Connect(local), client.Ref);
         var clientConnected = await client.ExpectMsgAsync<SockStream.Connected>();
         var clientConnection = client.LastSender;
         var serverConnected = await server.ExpectMsgAsync<SockStream.Connected>();
-        return (client, clientConnection, clientConnected, server.LastSender, serverConnected);
+        var serverConnection = server.LastSender;
+        clientConnection.Tell(SockStream.Register.Instance, client.Ref);
+        serverConnection.Tell(serverRegister ?? SockStream.Register.Instance, server.Ref);
+        return (client, clientConnection, clientConnected, serverConnection, serverConnected);
     }
 
     /// <summary>Binds a stream listener (default <c>tcp:127.0.0.1:0</c>) with a probe as its handler.</summary>

@@ -86,8 +86,6 @@ public sealed class TcpActorTests(ITestOutputHelper output) : IoTestBase(output)
         var (client, clientConn, clientConnected, serverConn, serverConnected) = await ConnectPairAsync(server, local);
         Assert.Equal(clientConnected.LocalAddress, serverConnected.RemoteAddress);
         Assert.Equal(("AF_INET", "SOCK_STREAM", 6), (clientConnected.Socket.Family, clientConnected.Socket.Type, clientConnected.Socket.Proto));
-        clientConn.Tell(SockStream.Register.Instance, client.Ref);
-        serverConn.Tell(SockStream.Register.Instance, server.Ref);
 
         clientConn.Tell(new SockStream.Write(Encoding.ASCII.GetBytes("ping"), Ack: 1), client.Ref);
         Assert.Equal(1, (await client.ExpectMsgAsync<SockStream.WriteAck>()).Ack);
@@ -105,9 +103,7 @@ public sealed class TcpActorTests(ITestOutputHelper output) : IoTestBase(output)
     public async Task ConfirmedClose_HalfCloses_PeerStillWritesThenBothSeeOneCloseEvent()
     {
         var (server, _, local) = await BindAsync();
-        var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
-        clientConn.Tell(SockStream.Register.Instance, client.Ref);
-        serverConn.Tell(new SockStream.Register(KeepOpenOnPeerClosed: true), server.Ref);
+        var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local, new SockStream.Register(KeepOpenOnPeerClosed: true));
 
         clientConn.Tell(SockStream.ConfirmedClose.Instance, client.Ref);
         await server.ExpectMsgAsync<SockStream.PeerShutdown>();
@@ -126,8 +122,6 @@ public sealed class TcpActorTests(ITestOutputHelper output) : IoTestBase(output)
     {
         var (server, _, local) = await BindAsync();
         var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
-        clientConn.Tell(SockStream.Register.Instance, client.Ref);
-        serverConn.Tell(SockStream.Register.Instance, server.Ref);
         clientConn.Tell(SockStream.Abort.Instance, client.Ref);
         await client.ExpectMsgAsync<SockStream.Aborted>();
         var closed = await server.ExpectMsgAsync<SockStream.ErrorClosed>();
@@ -137,15 +131,8 @@ public sealed class TcpActorTests(ITestOutputHelper output) : IoTestBase(output)
     [Fact]
     public async Task Writes_QueuedBehindAFullSocket_GoOutGatheredInOrderWithEveryAck()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        var client = CreateTestProbe();
-        Io.Tell(new SockStream.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, listener.LocalEndPoint),
-            Options: new SocketOptions(SendBufferSize: 4096)), client.Ref);
-        await client.ExpectMsgAsync<SockStream.Connected>();
-        var conn = client.LastSender;
-        conn.Tell(SockStream.Register.Instance, client.Ref);
+        using var listener = TcpPeer.Listen(out var port);
+        var (client, conn, _) = await ConnectAsync(Endpoint.Tcp("127.0.0.1", port), new SocketOptions(SendBufferSize: 4096));
         // Nobody reads yet: the kernel takes a little, the rest queues and later leaves in gathered, partial sends.
         const int count = 200;
         const int size = 8 * 1024;
@@ -174,15 +161,8 @@ public sealed class TcpActorTests(ITestOutputHelper output) : IoTestBase(output)
     public async Task Write_OverPendingLimit_IsCommandFailedNotDropped()
     {
         var io = Sys.ActorOf(IoManager.Props(IoSettings.Default with { MaxPendingWriteBytes = 64 * 1024 }));
-        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        peer.Listen();
-        var client = CreateTestProbe();
-        io.Tell(new SockStream.Connect(SocketFactory.ToEndpoint(EndpointKind.Tcp, peer.LocalEndPoint),
-            Options: new SocketOptions(SendBufferSize: 4096)), client.Ref);
-        await client.ExpectMsgAsync<SockStream.Connected>();
-        var conn = client.LastSender;
-        conn.Tell(SockStream.Register.Instance, client.Ref);
+        using var peer = TcpPeer.Listen(out var port);
+        var (client, conn, _) = await ConnectAsync(Endpoint.Tcp("127.0.0.1", port), new SocketOptions(SendBufferSize: 4096), io);
         // The peer never reads: the kernel buffers fill, then the queue, then writes fail visibly.
         var chunk = new byte[16 * 1024];
         for (var i = 0; i < 400; i++)
@@ -250,8 +230,6 @@ public sealed class TcpActorTests(ITestOutputHelper output) : IoTestBase(output)
     {
         var (server, _, local) = await BindAsync(options: new SocketOptions(IdleTimeout: TimeSpan.FromMilliseconds(200)));
         var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local);
-        clientConn.Tell(SockStream.Register.Instance, client.Ref);
-        serverConn.Tell(SockStream.Register.Instance, server.Ref);
         var closed = await server.ExpectMsgAsync<SockStream.ErrorClosed>();
         Assert.Equal("TimeoutError: timed out", closed.Cause.ToString());
         await client.ExpectMsgAsync<SockStream.ConnectionClosed>();
@@ -264,9 +242,7 @@ public sealed class TcpActorTests(ITestOutputHelper output) : IoTestBase(output)
     public async Task EveryCloseKind_ReachesEachHandlerExactlyOnce(string kind)
     {
         var (server, _, local) = await BindAsync();
-        var (client, conn, _, serverConn, _) = await ConnectPairAsync(server, local);
-        conn.Tell(SockStream.Register.Instance, client.Ref);
-        serverConn.Tell(new SockStream.Register(KeepOpenOnPeerClosed: kind == "confirmed"), server.Ref);
+        var (client, conn, _, serverConn, _) = await ConnectPairAsync(server, local, new SockStream.Register(KeepOpenOnPeerClosed: kind == "confirmed"));
         SockStream.Command closer = kind switch
         {
             "close" => SockStream.Close.Instance,

@@ -335,10 +335,7 @@ public sealed partial class RunCommandTests
     [Fact]
     public async Task Connect_ListeningPort_PrintsTheEasyClientLinesAndAttempts()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var listener = TcpPeer.Listen(out var port);
         using var dir = new TempDirectory();
         var (code, stdout, _) = await AgentProcess.RunAgentAsync(dir.Path, "connect", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(0, code);
