@@ -75,7 +75,9 @@ public sealed class InteropTests
     public async Task AgentSocketPair_SameTranscriptAsTheSeedProgram()
     {
         using var dir = new TempDirectory();
-        var python = await AgentProcess.RunAsync(TestBed.Tool("python3"), dir.Path, ["-u", "-c", Seeds.SocketPair]);
+        // Buffered, not -u: each process then writes its lines in one write() at exit. Unbuffered, print() writes the
+        // text and the newline separately, and the two processes' lines can splice mid-line (seen: 4 runs in 300).
+        var python = await AgentProcess.RunAsync(TestBed.Tool("python3"), dir.Path, ["-c", Seeds.SocketPair]);
         Assert.Equal(0, python.ExitCode);
         var agent = await AgentProcess.RunAgentAsync(dir.Path, "socketpair");
         Assert.Equal(0, agent.ExitCode);
