@@ -482,13 +482,13 @@ public sealed class DatagramEndpoint : ReceiveActor, IWithTimers
         _awaitingTarget.Clear();
     }
 
-    // A receive into this actor's buffer completed with this many bytes; More (-1): keep reading.
+    // Messages to the actor itself (its timer, its completions); one that lands after the actor stopped is expected, not logged.
     private sealed record CheckNode : ISelfMessage
     {
         public static readonly CheckNode Instance = new();
     }
 
-    // Completions piped to the actor itself; one that lands after the actor stopped is expected, not logged.
+    // A receive into this actor's buffer completed with this many bytes; More (-1): keep reading.
     private sealed record DatagramReady(int Bytes) : ISelfMessage
     {
         public static readonly DatagramReady More = new(-1);

@@ -20,7 +20,8 @@ namespace Agent.Actors.Io.Echo;
 /// datagram endpoint that stops under it for any other reason: no input from the network stops a service for good.
 /// A bind failure that waiting can heal (port in use, descriptors exhausted) is one warning line per retry; one it
 /// cannot (an address the host does not have, a permission, a name that does not resolve, a file in the way) is
-/// reported to the observer as <see cref="EchoServiceFailed"/> and the service stops.
+/// reported to the observer as <see cref="EchoServiceFailed"/> and the service stays, bound to nothing, for the
+/// observer to decide (<c>agent run</c> stops the node).
 /// A datagram from an unnamed unix sender has no return address: it is counted and dropped.
 /// </summary>
 public sealed class EchoService : UntypedActor
