@@ -26,7 +26,8 @@ public sealed class IoManager : ReceiveActor
     private readonly IoSettings _settings;
     private readonly ResolverSettings _resolverSettings;
     private IAddressResolver? _resolver;
-    private IActorRef? _resolverChild;
+    // True once the resolver is our own child, false for one given to Props.
+    private bool _ownsResolver;
 
     private IoManager(IoSettings settings, ResolverSettings resolverSettings, IAddressResolver? resolver)
     {
@@ -45,15 +46,6 @@ public sealed class IoManager : ReceiveActor
             new PythonError("ValueError", null, $"{command.GetType().Name} goes to a listener or connection, not the IO manager")), Self));
         Receive<SockDgram.Command>(command => Sender.Tell(new SockDgram.CommandFailed(command,
             new PythonError("ValueError", null, $"{command.GetType().Name} goes to a datagram endpoint, not the IO manager")), Self));
-        Receive<Terminated>(t =>
-        {
-            if (t.ActorRef.Equals(_resolverChild))
-            {
-                // Stopped rather than failed: the next name starts a new resolver instead of waiting on a dead one.
-                _resolverChild = null;
-                _resolver = null;
-            }
-        });
     }
 
     /// <summary>
@@ -71,18 +63,18 @@ public sealed class IoManager : ReceiveActor
     {
         get
         {
-            // A resolver that stopped is gone from the children before its Terminated reaches us: a command queued
-            // in between must not be sent to the dead ref (it would wait for the ask timeout).
-            if (_resolverChild is not null && Context.Child(ResolverName).IsNobody())
+            // Our resolver child stopped (rather than failed and restarted): the next name starts a new one instead
+            // of waiting on a dead one. A stopped child is gone from the children as soon as it has terminated,
+            // before any Terminated could reach us, so the children are asked rather than death watch.
+            if (_ownsResolver && Context.Child(ResolverName).IsNobody())
             {
-                _resolverChild = null;
                 _resolver = null;
             }
             if (_resolver is null)
             {
-                _resolverChild = Context.ActorOf(ResolverActor.Props(_resolverSettings), ResolverName);
-                Context.Watch(_resolverChild);
-                _resolver = new ResolverActorAddressResolver(_resolverChild, _resolverSettings.Timeout + AskMargin);
+                _ownsResolver = true;
+                _resolver = new ResolverActorAddressResolver(Context.ActorOf(ResolverActor.Props(_resolverSettings), ResolverName),
+                    _resolverSettings.Timeout + AskMargin);
             }
             return _resolver;
         }
