@@ -178,12 +178,7 @@ internal static class NodeConfiguration
             FilePath = path;
             using var file = File.OpenRead(path);
             var bytes = new byte[MaxFileBytes + 1];
-            var length = 0;
-            int read;
-            while (length < bytes.Length && (read = file.Read(bytes, length, bytes.Length - length)) > 0)
-            {
-                length += read;
-            }
+            var length = file.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
             if (length > MaxFileBytes)
             {
                 throw new InvalidDataException($"{path} is over the {MaxFileBytes / 1024 / 1024} MiB a config file may hold");
