@@ -30,10 +30,9 @@ internal static class ConnectCommand
                 await Console.Error.WriteLineAsync($"agent: port must be 0-65535, got {portNumber}");
                 return ExitCodes.Usage;
             }
-            if (seconds is <= 0 or > 86_400 || double.IsNaN(seconds))
+            if (CliOptions.ExchangeTimeoutProblem(seconds) is { } problem)
             {
-                await Console.Error.WriteLineAsync($"agent: --timeout must be above 0 and at most 86400 seconds, got {seconds}");
-                return ExitCodes.Usage;
+                return CliOutput.Usage(problem);
             }
             return await RunAsync(result.GetValue(host)!, portNumber, TimeSpan.FromSeconds(seconds), result.GetValue(json));
         });
@@ -85,11 +84,7 @@ internal static class ConnectCommand
         var result = new JsonObject { ["host"] = host, ["port"] = port };
         if (socket is not null)
         {
-            result["family"] = socket.Family;
-            result["type"] = socket.Type;
-            result["proto"] = socket.Proto;
-            result["local"] = socket.Local.ToString();
-            result["peer"] = socket.Peer?.ToString();
+            PythonJson.AddSocket(result, socket);
         }
         if (error is not null)
         {

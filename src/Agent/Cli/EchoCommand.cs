@@ -50,9 +50,9 @@ internal static class EchoCommand
         {
             return $"--chunk must be 1-16777216, got {chunk}";
         }
-        if (seconds is <= 0 or > 86_400 || double.IsNaN(seconds))
+        if (CliOptions.ExchangeTimeoutProblem(seconds) is { } problem)
         {
-            return $"--timeout must be above 0 and at most 86400 seconds, got {seconds}";
+            return problem;
         }
         if (target.Kind == EndpointKind.Udp && length > (target.Host.Contains(':', StringComparison.Ordinal) ? SockDgram.MaxIPv6Payload : SockDgram.MaxIPv4Payload))
         {
@@ -125,12 +125,7 @@ internal static class EchoCommand
         {
             return PythonJson.AddError(result, error).ToJsonString();
         }
-        var socket = outcome.Socket!;
-        result["family"] = socket.Family;
-        result["type"] = socket.Type;
-        result["proto"] = socket.Proto;
-        result["local"] = socket.Local.ToString();
-        result["peer"] = socket.Peer?.ToString();
+        PythonJson.AddSocket(result, outcome.Socket!);
         result["sent"] = Encoding.UTF8.GetString(payload);
         result["received"] = Encoding.UTF8.GetString(outcome.Received);
         result["chunks"] = new JsonArray([.. outcome.Chunks.Select(c => (JsonNode)Encoding.UTF8.GetString(c))]);

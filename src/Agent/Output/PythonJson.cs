@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Agent.Messages;
+using Agent.Messages.Io;
 using Agent.Messages.Resolution;
 
 namespace Agent.Output;
@@ -45,6 +46,17 @@ internal static class PythonJson
         target["error"] = error.Kind;
         target["errno"] = error.Errno;
         target["strerror"] = error.Strerror;
+        return target;
+    }
+
+    /// <summary>A socket's <c>family</c>, <c>type</c>, <c>proto</c>, <c>local</c> and <c>peer</c> (null when unconnected) added to <paramref name="target"/>.</summary>
+    public static JsonObject AddSocket(JsonObject target, SocketInfo socket)
+    {
+        target["family"] = socket.Family;
+        target["type"] = socket.Type;
+        target["proto"] = socket.Proto;
+        target["local"] = socket.Local.ToString();
+        target["peer"] = socket.Peer?.ToString();
         return target;
     }
 
