@@ -28,6 +28,10 @@ internal static class CliOptions
         },
     };
 
+    /// <summary>Why an exchange's <c>--timeout</c> (connect, echo, socketpair) is refused, or null: above 0 and at most a day.</summary>
+    public static string? ExchangeTimeoutProblem(double seconds) =>
+        seconds is <= 0 or > 86_400 || double.IsNaN(seconds) ? $"--timeout must be above 0 and at most 86400 seconds, got {seconds}" : null;
+
     public static Option<string> Family(bool required = false)
     {
         var option = new Option<string>("--family") { Description = "Address family.", Required = required };

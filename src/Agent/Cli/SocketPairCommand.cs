@@ -26,9 +26,9 @@ internal static class SocketPairCommand
         command.SetAction(async (result, _) =>
         {
             var seconds = result.GetValue(timeout);
-            if (seconds is <= 0 or > 86_400 || double.IsNaN(seconds))
+            if (CliOptions.ExchangeTimeoutProblem(seconds) is { } problem)
             {
-                return CliOutput.Usage($"--timeout must be above 0 and at most 86400 seconds, got {seconds}");
+                return CliOutput.Usage(problem);
             }
             return await RunAsync(Encoding.UTF8.GetBytes(result.GetValue(message) ?? "ping"), Encoding.UTF8.GetBytes(result.GetValue(reply) ?? "pong"),
                 result.GetValue(type) == "dgram", TimeSpan.FromSeconds(seconds), result.GetValue(json));
