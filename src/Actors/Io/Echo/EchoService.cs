@@ -153,12 +153,7 @@ public sealed class EchoService : UntypedActor
         {
             flow.Held.Enqueue(received.Data);
             Suspend(connection, flow);
-            if (flow.LastAckRequest <= flow.Acked)
-            {
-                // No acknowledgement is on its way to release what is held: an empty acked write asks for one
-                // once everything written so far has reached the kernel.
-                RequestAck(connection, flow);
-            }
+            AwaitRelease(connection, flow);
             return;
         }
         Write(connection, flow, received.Data, ack: flow.Written + received.Data.Length - flow.LastAckRequest >= AckEvery);
@@ -176,6 +171,12 @@ public sealed class EchoService : UntypedActor
             var data = flow.Held.Dequeue();
             // While bytes are held, every write asks for its acknowledgement: the next release depends on it.
             Write(connection, flow, data, ack: flow.Held.Count == 0 || !CanWrite(flow, data.Length + flow.Held.Peek().Length));
+        }
+        if (flow.Held.Count > 0)
+        {
+            // This ack may not cover the newest writes (made under the bound without an ack of their own), and what
+            // is held may not fit beside them.
+            AwaitRelease(connection, flow);
         }
         if (flow.Suspended && flow.Held.Count == 0 && flow.Written - flow.Acked <= HighWater / 2)
         {
@@ -198,10 +199,15 @@ public sealed class EchoService : UntypedActor
         connection.Tell(new SockStream.Write(data, ack ? flow.Written : null), Self);
     }
 
-    private void RequestAck(IActorRef connection, Flow flow)
+    // Held bytes are released only by an acknowledgement: when none is on its way, an empty acked write asks for one
+    // once everything written so far has reached the kernel.
+    private void AwaitRelease(IActorRef connection, Flow flow)
     {
-        flow.LastAckRequest = flow.Written;
-        connection.Tell(new SockStream.Write(ReadOnlyMemory<byte>.Empty, flow.Written), Self);
+        if (flow.LastAckRequest <= flow.Acked)
+        {
+            flow.LastAckRequest = flow.Written;
+            connection.Tell(new SockStream.Write(ReadOnlyMemory<byte>.Empty, flow.Written), Self);
+        }
     }
 
     private void Suspend(IActorRef connection, Flow flow)
