@@ -2,10 +2,11 @@ using System.CommandLine;
 using Agent.Actors.Io;
 using Agent.Cli;
 
-// The runtime needs about 200 descriptors before a node accepts anything (two per loaded assembly), a CLI command
-// over 100, and fails without a clean message when it finds none (an assembly it cannot open, "Out of memory."):
-// check first. A node raises its soft limit as far as the hard one allows (up to 65,536), as servers do.
-var (needed, wanted) = args is ["run", ..] ? (256, 65_536) : (128, 128);
+// The runtime needs about 270 descriptors before a node accepts anything (two per loaded assembly: Akka.Remote,
+// Akka.Cluster and ASP.NET Core's among them), a CLI command over 100, and fails without a clean message when it finds
+// none (an assembly it cannot open, "Out of memory."): check first. A node raises its soft limit as far as the hard
+// one allows (up to 65,536), as servers do.
+var (needed, wanted) = args is ["run", ..] ? (512, 65_536) : (128, 128);
 if (DescriptorLimit.Ensure(needed, wanted) is { } tooLow)
 {
     Console.Error.WriteLine($"agent: {tooLow}");

@@ -292,8 +292,11 @@ public readonly record struct Endpoint : IParsable<Endpoint>
         _ => $"{SchemeOf(kind)}:{Escaped(path)}",
     };
 
-    // Control characters (only in addresses the OS reported, see OfUnixAddress) as \xNN; everything else as it is.
-    private static string Escaped(string text) =>
+    /// <summary>
+    /// <paramref name="text"/> with control characters as <c>\xNN</c>, everything else as it is: how text from outside
+    /// (an address the OS reported, a value from a config layer) is shown in one line of output or a log.
+    /// </summary>
+    public static string Escaped(string text) =>
         text.Any(char.IsControl)
             ? string.Concat(text.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()))
             : text;

@@ -20,7 +20,7 @@ public static partial class DescriptorLimit
     /// <summary>
     /// Makes the soft limit at least <paramref name="needed"/>, raising it towards the hard limit as far as
     /// <paramref name="wanted"/> (servers do this at start, as Go's runtime does); null on success, else what stands
-    /// in the way: <c>the descriptor limit is 128 (ulimit -n); this command needs at least 256</c>.
+    /// in the way: <c>the descriptor limit is 128 (ulimit -n); this command needs at least 512</c>.
     /// </summary>
     public static string? Ensure(long needed, long wanted)
     {

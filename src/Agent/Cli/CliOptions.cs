@@ -2,14 +2,14 @@ using System.CommandLine;
 
 namespace Agent.Cli;
 
-/// <summary>Options shared by the resolve, lookup and addr commands (a fresh instance per command).</summary>
+/// <summary>Options shared by the commands (a fresh instance per command).</summary>
 internal static class CliOptions
 {
     public static Option<bool> Json() => new("--json") { Description = "Print exactly one JSON value: Python's return value, or an error object." };
 
-    public static Option<double> Timeout() => new("--timeout")
+    public static Option<double> Timeout(string description = "Seconds before the lookup is answered with a timeout failure.") => new("--timeout")
     {
-        Description = "Seconds before the lookup is answered with a timeout failure.",
+        Description = description,
         DefaultValueFactory = _ => CliResolver.DefaultTimeout.TotalSeconds,
         Validators =
         {
@@ -26,6 +26,13 @@ internal static class CliOptions
                 }
             },
         },
+    };
+
+    /// <summary>The node API a client command talks to.</summary>
+    public static Option<string> Api() => new("--api")
+    {
+        Description = $"The node API to ask, HOST:PORT (default {Clients.NodeApiClient.DefaultAddress}); its token, if it has one, comes from {Clients.NodeApiClient.TokenVariable}.",
+        DefaultValueFactory = _ => Clients.NodeApiClient.DefaultAddress,
     };
 
     /// <summary>Why an exchange's <c>--timeout</c> (connect, echo, socketpair) is refused, or null: above 0 and at most a day.</summary>

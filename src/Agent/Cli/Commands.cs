@@ -8,6 +8,7 @@ internal static class Commands
     public static IEnumerable<Command> All()
     {
         yield return RunCommand.Create();
+        yield return NodesCommand.Create();
         yield return EchoCommand.Create();
         yield return ConnectCommand.Create();
         yield return SocketPairCommand.Create();

@@ -4,8 +4,8 @@ using Agent.Node;
 namespace Agent.Cli;
 
 /// <summary>
-/// <c>agent run [--config FILE] [--echo ENDPOINT]... [--chunk N] [--name NAME] [--log-level LEVEL]</c>: runs a node in
-/// the foreground until SIGTERM or Ctrl-C. Options are the top configuration layer (see <see cref="NodeConfiguration"/>).
+/// <c>agent run [--config FILE] [--echo ENDPOINT]... [--chunk N] [--name NAME] [--log-level LEVEL] [--remote HOST:PORT]
+/// [--seed HOST:PORT]... [--label KEY=VALUE]... [--api HOST:PORT]</c>: runs a cluster node in the foreground until SIGTERM or Ctrl-C. Options are the top configuration layer (see <see cref="NodeConfiguration"/>).
 /// </summary>
 internal static class RunCommand
 {
@@ -20,9 +20,21 @@ internal static class RunCommand
         var chunk = new Option<string?>("--chunk") { Description = "Read size of the stream echo services (key echoChunk; 16 reproduces the seed transcripts)." };
         var name = new Option<string?>("--name") { Description = "The node's name (key node:name)." };
         var logLevel = new Option<string?>("--log-level") { Description = $"Log level (key node:logLevel): {string.Join(", ", LogLevels.Names)}." };
+        var remote = new Option<string?>("--remote") { Description = "Remoting endpoint HOST:PORT other members reach this node at (key node:remote; default 127.0.0.1:4053)." };
+        var seeds = new Option<string[]>("--seed")
+        {
+            Description = "A member HOST:PORT to join the cluster through; repeatable; replaces the configured list (none: the node seeds itself).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var labels = new Option<string[]>("--label")
+        {
+            Description = "A label KEY=VALUE carried as a cluster role, for selecting nodes (key node:labels:KEY); repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var api = new Option<string?>("--api") { Description = "Where the node's HTTP API listens, HOST:PORT (key api:listen; default 127.0.0.1:9180)." };
         var command = new Command("run", "Run a node in the foreground on the embedded config, a config file, AGENT_ variables and these options.")
         {
-            config, echo, chunk, name, logLevel,
+            config, echo, chunk, name, logLevel, remote, seeds, labels, api,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -32,6 +44,18 @@ internal static class RunCommand
             Add(overrides, "echoChunk", result.GetValue(chunk));
             Add(overrides, "node:name", result.GetValue(name));
             Add(overrides, "node:logLevel", result.GetValue(logLevel));
+            Add(overrides, "node:remote", result.GetValue(remote));
+            Add(overrides, "api:listen", result.GetValue(api));
+            overrides.AddRange((result.GetValue(seeds) ?? []).Select((seed, i) => KeyValuePair.Create($"node:seeds:{i}", (string?)seed)));
+            foreach (var label in result.GetValue(labels) ?? [])
+            {
+                if (label.Split('=', 2) is not [{ Length: > 0 } key, var value])
+                {
+                    await Console.Error.WriteLineAsync($"agent: --label must be KEY=VALUE, got '{Messages.Endpoint.Escaped(label)}'");
+                    return ExitCodes.Usage;
+                }
+                Add(overrides, $"node:labels:{key}", value);
+            }
             NodeOptions? options;
             IReadOnlyList<string> errors;
             var file = result.GetValue(config);

@@ -21,6 +21,28 @@ internal static class AkkaHocon
         """);
 
     /// <summary>
+    /// A node's cluster settings beyond what Akka.Hosting's options set: the host, not Akka, ends the process after
+    /// coordinated shutdown (so the exit status is ours); a node that cannot reach its seeds keeps trying; and the
+    /// remoting port is the node's alone (reuse-addr on Linux means SO_REUSEPORT from .NET, which let a second node
+    /// bind the same port and take half of the first one's connections).
+    /// </summary>
+    public static Config Cluster { get; } = ConfigurationFactory.ParseString("""
+        akka {
+          remote.dot-netty.tcp.tcp-reuse-addr = off
+          coordinated-shutdown.exit-clr = off
+          cluster.shutdown-after-unsuccessful-join-seed-nodes = off
+          cluster.log-info-verbose = off
+        }
+        """);
+
+    /// <summary>
+    /// The node's cluster roles, quoted (Akka.Cluster.Hosting writes roles unquoted, and <c>KEY=VALUE</c> is not a
+    /// bare HOCON value); the roles hold only what <see cref="Actors.Cluster.NodeNames"/> allows, nothing to escape.
+    /// </summary>
+    public static Config Roles(IEnumerable<string> roles) =>
+        ConfigurationFactory.ParseString($"akka.cluster.roles = [{string.Join(", ", roles.Select(role => $"\"{role}\""))}]");
+
+    /// <summary>
     /// A CLI command's short-lived system: only errors (an actor that crashed is a bug worth showing on stderr),
     /// and no dead-letter reports, which a command that stops its actors mid-exchange produces by design.
     /// </summary>

@@ -10,7 +10,7 @@ namespace Agent.Node;
 /// <summary>
 /// Builds the node's configuration from four layers, each overriding the one before: the embedded
 /// <c>config/agent.json</c>, the <c>--config FILE</c> (JSON), <c>AGENT_</c> environment variables (<c>__</c> for
-/// nesting: <c>AGENT_RESOLVER__TIMEOUT=00:00:05</c>), and command-line options. A list (<c>echo</c>) is taken whole
+/// nesting: <c>AGENT_RESOLVER__TIMEOUT=00:00:05</c>), and command-line options. A list (<c>echo</c>, <c>node:seeds</c>) is taken whole
 /// from the highest layer that sets it, never merged item by item. A key that names no setting, or a value
 /// that does not convert or is out of range, is an error naming the key; environment variables whose first
 /// segment names no setting are left alone, since other tools share the prefix (<c>AGENT_TEST_TIME_FACTOR</c>).
@@ -49,7 +49,7 @@ internal static class NodeConfiguration
     /// <summary>The options of <paramref name="configuration"/>, or every problem found, each naming its key and layer.</summary>
     public static (NodeOptions? Options, IReadOnlyList<string> Errors) Bind(IConfigurationRoot configuration)
     {
-        var errors = Problems(configuration, typeof(NodeOptions))
+        var errors = Problems(configuration, typeof(NodeOptions), "")
             .Where(problem => problem.Value is not null || !IsForeignEnvironmentVariable(configuration, problem.Key))
             .Select(problem => problem.Value is { } value
                 ? $"{problem.Key}: '{value}' is not {problem.Expected} ({Layer(configuration, problem.Key)})"
@@ -69,6 +69,7 @@ internal static class NodeConfiguration
             return (null, [e.Message]);
         }
         options.Echo = TopLayerList(configuration, "echo");
+        options.Node.Seeds = TopLayerList(configuration, "node:seeds");
         errors.AddRange(options.Validate());
         return errors.Count > 0 ? (null, errors) : (options, errors);
     }
@@ -98,39 +99,49 @@ internal static class NodeConfiguration
     }
 
     // Keys under `section` that no property of `type` takes (case-insensitive, as the binder matches them; Value null),
-    // and values that do not convert to their property's type (so no error names a .NET type).
-    private static IEnumerable<(string Key, string? Value, string Expected)> Problems(IConfiguration section, Type type)
+    // and values that do not convert to their property's type (so no error names a .NET type). Paths name known sections
+    // as the docs spell them (`node`, not the `NODE` an environment variable may have brought in first).
+    private static IEnumerable<(string Key, string? Value, string Expected)> Problems(IConfiguration section, Type type, string prefix)
     {
         foreach (var child in section.GetChildren())
         {
             var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
             if (property is not { CanWrite: true })
             {
-                yield return (child.Path, null, "");
+                yield return (prefix + child.Key, null, "");
                 continue;
             }
+            var path = prefix + char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
             var propertyType = property.PropertyType;
-            if (propertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(propertyType))
+            if (propertyType == typeof(Dictionary<string, string>))
+            {
+                // A map takes any key; only a nested section under one is out of place.
+                foreach (var item in child.GetChildren().Where(item => item.GetChildren().Any()))
+                {
+                    yield return ($"{path}:{item.Key}", null, "");
+                }
+            }
+            else if (propertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(propertyType))
             {
                 foreach (var item in child.GetChildren().Where(item => !int.TryParse(item.Key, out _) || item.GetChildren().Any()))
                 {
-                    yield return (item.Path, null, "");
+                    yield return ($"{path}:{item.Key}", null, "");
                 }
             }
             else if (propertyType.IsClass && propertyType != typeof(string))
             {
-                foreach (var problem in Problems(child, propertyType))
+                foreach (var problem in Problems(child, propertyType, path + ":"))
                 {
                     yield return problem;
                 }
             }
             else if (child.GetChildren().FirstOrDefault() is { } nested)
             {
-                yield return (nested.Path, null, "");
+                yield return ($"{path}:{nested.Key}", null, "");
             }
             else if (child.Value is { } value && Converts(value, propertyType) is { } expected)
             {
-                yield return (child.Path, value, expected);
+                yield return (path, value, expected);
             }
         }
     }

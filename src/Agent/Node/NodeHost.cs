@@ -1,11 +1,19 @@
+using System.Net;
 using System.Runtime.InteropServices;
 using Agent.Actors;
+using Agent.Actors.Cluster;
 using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
 using Agent.Hosting;
 using Akka;
 using Akka.Actor;
+using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
@@ -14,14 +22,19 @@ using Serilog.Events;
 namespace Agent.Node;
 
 /// <summary>
-/// <c>agent run</c>: a .NET Generic Host whose actor system (Akka.Hosting) holds the IO manager and one
-/// backoff-supervised echo service per configured endpoint. SIGTERM and Ctrl-C stop the host, which runs
-/// Akka's <see cref="CoordinatedShutdown"/>: the echo services stop (their listeners unbind), then the IO
-/// manager with every socket and Unix node; the process exits 0 within <c>node:shutdownTimeout</c>. A service that
-/// cannot bind for a reason waiting cannot heal stops the node the same way, with exit status 1.
+/// <c>agent run</c>: a .NET Generic Host with the node's HTTP API on Kestrel (<see cref="NodeApi"/>) and an actor
+/// system (Akka.Hosting) that is an Akka.Cluster member over Akka.Remote: it joins through its seeds, or seeds itself
+/// (a one-node cluster), and holds the member directory, the IO manager and one backoff-supervised echo service per
+/// configured endpoint. SIGTERM, SIGINT and SIGHUP stop the host, which runs Akka's <see cref="CoordinatedShutdown"/>:
+/// the node leaves the cluster (the others see it Removed), the echo services stop (their listeners unbind), then the
+/// IO manager with every socket and Unix node; the process exits 0 within <c>node:shutdownTimeout</c>. A service that
+/// cannot bind for a reason waiting cannot heal, or a name another member holds, stops the node with exit status 1.
 /// </summary>
 internal static class NodeHost
 {
+    /// <summary>The actor system's name: every member of a cluster must share it.</summary>
+    public const string SystemName = "agent";
+
     /// <summary>Runs the node until it is stopped; returns the exit status.</summary>
     public static async Task<int> RunAsync(NodeOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -35,34 +48,68 @@ internal static class NodeHost
             }
         }
         var level = LogLevels.Parse(options.Node.LogLevel);
-        // The process's one log pipeline: Akka (through Akka.Logger.Serilog) and the host log here, all on stderr.
+        // The process's one log pipeline: Akka (through Akka.Logger.Serilog), Kestrel and the host log here, all on stderr.
         Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            // A failed start is reported in one line (StartFailure); the host's and Akka.Hosting's copies of it are stack traces.
+            .Filter.ByExcluding(Serilog.Filters.Matching.FromSource("Microsoft.Extensions.Hosting.Internal.Host"))
+            .Filter.ByExcluding(Serilog.Filters.Matching.FromSource("Akka.Hosting.AkkaHostedService"))
             .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
             .CreateLogger();
         try
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "agent" });
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "agent" });
             builder.Services.AddSerilog();
             builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Node.ShutdownTimeout);
             builder.Services.Configure<ConsoleLifetimeOptions>(console => console.SuppressStatusMessages = true);
+            var api = options.ApiAddress;
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+            {
+                kestrel.AddServerHeader = false;
+                kestrel.Limits.MaxRequestBodySize = options.Api.MaxBodyBytes;
+                kestrel.Listen(ListenAddress(api), api.Port);
+            });
+            builder.Services.AddRoutingCore();
             var exit = new ExitStatus();
-            builder.Services.AddAkka(options.Node.Name, akka => akka
+            builder.Services.AddAkka(SystemName, akka => akka
                 .AddHocon(AkkaHocon.Logging(LogLevels.ToAkka(level)), HoconAddMode.Prepend)
+                .AddHocon(AkkaHocon.Cluster, HoconAddMode.Prepend)
+                .WithRemoting(new RemoteOptions { HostName = ListenAddress(options.RemoteAddress).ToString(), Port = options.RemoteAddress.Port })
+                .WithClustering(new ClusterOptions { SeedNodes = [.. options.SeedAddresses.Select(seed => $"akka.tcp://{SystemName}@{seed}")] })
+                .AddHocon(AkkaHocon.Roles([NodeNames.NameRole(options.NodeName), .. options.Node.Labels.Select(label => $"{label.Key}={label.Value}")]), HoconAddMode.Prepend)
                 .WithActors((system, _) => system.StartScheduler())
+                .AddNodeReporter(endpoints, stdout, stderr, exit)
+                .AddMemberDirectory(seedItself: options.Node.Seeds.Count == 0)
                 .AddIoManager(options)
-                .AddEchoServices(endpoints, options.EchoChunk, options.ToIoSettings(), options.ToEchoLimits(), stdout, stderr, exit));
-            using var host = builder.Build();
+                .AddEchoServices(endpoints, options.EchoChunk, options.ToIoSettings(), options.ToEchoLimits()));
+            await using var app = builder.Build();
+            NodeApi.Map(app, options.Api);
             // The host stops on SIGTERM, SIGINT and SIGQUIT; a hangup (the terminal went away) stops it the same way,
             // rather than killing the process with its Unix nodes left behind.
-            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
             {
                 signal.Cancel = true;
-                lifetime.StopApplication();
+                app.Lifetime.StopApplication();
             });
-            await host.RunAsync(cancellationToken);
+            app.Lifetime.ApplicationStarted.Register(() => PrintApiAddress(app, stdout));
+            // stdout carries only the node's own lines (written to `stdout` above); Akka.Hosting writes a start failure
+            // to the console besides logging it, and the clean one-line report below says it better.
+            var console = Console.Out;
+            Console.SetOut(TextWriter.Null);
+            try
+            {
+                await app.RunAsync(cancellationToken);
+            }
+            catch (Exception e) when (StartFailure(e, options) is { } failure)
+            {
+                await stderr.WriteLineAsync($"agent: {failure}");
+                return Cli.ExitCodes.Failure;
+            }
+            finally
+            {
+                Console.SetOut(console);
+            }
             return exit.Code;
         }
         finally
@@ -70,6 +117,69 @@ internal static class NodeHost
             await Log.CloseAndFlushAsync();
         }
     }
+
+    // A listening socket the node could not bind (remoting or the API), as one line in Python's words; null for
+    // anything else, which is a bug and keeps its stack trace.
+    private static string? StartFailure(Exception failure, NodeOptions options)
+    {
+        var chain = Flatten(failure).ToList();
+        if (chain.OfType<System.Net.Sockets.SocketException>().FirstOrDefault() is not { } socket)
+        {
+            return null;
+        }
+        var which = chain.Any(e => e is Akka.Remote.RemoteTransportException) ? $"remote {options.RemoteAddress}" : $"api {options.ApiAddress}";
+        var cause = OsErrors.FromException(socket);
+        return $"{which}: [Errno {cause.Errno}] {cause.Strerror}";
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception exception)
+    {
+        yield return exception;
+        var inner = exception is AggregateException aggregate ? aggregate.InnerExceptions : exception.InnerException is { } one ? [one] : [];
+        foreach (var nested in inner.SelectMany(Flatten))
+        {
+            yield return nested;
+        }
+    }
+
+    // Kestrel and Akka.Remote bind to an address; "localhost" is the IPv4 loopback (what the default config says).
+    private static IPAddress ListenAddress(HostPort address) =>
+        IPAddress.TryParse(address.Host, out var ip) ? ip : IPAddress.Loopback;
+
+    private static void PrintApiAddress(WebApplication app, TextWriter stdout)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            var uri = new Uri(address);
+            stdout.WriteLine($"listening api {uri.Authority}");
+        }
+        stdout.Flush();
+    }
+
+    /// <summary>The reporter under the key <see cref="NodeReporter"/>: the observer of the services and the member directory.</summary>
+    private static AkkaConfigurationBuilder AddNodeReporter(this AkkaConfigurationBuilder akka, IReadOnlyList<Messages.Endpoint> endpoints,
+        TextWriter stdout, TextWriter stderr, ExitStatus exit) =>
+        akka.WithActors((system, registry, resolver) =>
+        {
+            var lifetime = resolver.GetService<IHostApplicationLifetime>();
+            registry.Register<NodeReporter>(system.ActorOf(Props.Create(() => new NodeReporter(endpoints, stdout, stderr, exit, lifetime)), "reporter"));
+        });
+
+    /// <summary>
+    /// The member directory under the key <see cref="MemberDirectory"/>; with no seeds the node joins itself, so it is a
+    /// one-node cluster from its first second (the address is only known once remoting has bound, port 0 included).
+    /// </summary>
+    private static AkkaConfigurationBuilder AddMemberDirectory(this AkkaConfigurationBuilder akka, bool seedItself) =>
+        akka.WithActors((system, registry) =>
+        {
+            registry.Register<MemberDirectory>(system.ActorOf(MemberDirectory.Props(registry.Get<NodeReporter>()), "members"));
+            if (seedItself)
+            {
+                var cluster = Akka.Cluster.Cluster.Get(system);
+                cluster.Join(cluster.SelfAddress);
+            }
+        });
 
     /// <summary>The IO manager (with its resolver) under the key <see cref="IoManager"/>; stopped in the service-stop phase.</summary>
     private static AkkaConfigurationBuilder AddIoManager(this AkkaConfigurationBuilder akka, NodeOptions options) =>
@@ -80,14 +190,13 @@ internal static class NodeHost
             StopInPhase(system, CoordinatedShutdown.PhaseServiceStop, "stop-io", [io]);
         });
 
-    /// <summary>One supervised echo service per endpoint, printing a <c>listening ...</c> line each time one binds; stopped first on shutdown.</summary>
+    /// <summary>One supervised echo service per endpoint, reporting to the <see cref="NodeReporter"/>; stopped first on shutdown.</summary>
     private static AkkaConfigurationBuilder AddEchoServices(this AkkaConfigurationBuilder akka, IReadOnlyList<Messages.Endpoint> endpoints, int chunk,
-        IoSettings settings, EchoLimits limits, TextWriter stdout, TextWriter stderr, ExitStatus exit) =>
-        akka.WithActors((system, registry, resolver) =>
+        IoSettings settings, EchoLimits limits) =>
+        akka.WithActors((system, registry) =>
         {
             var io = registry.Get<IoManager>();
-            var lifetime = resolver.GetService<IHostApplicationLifetime>();
-            var reporter = system.ActorOf(Props.Create(() => new ServiceReporter(stdout, stderr, exit, lifetime)), "services");
+            var reporter = registry.Get<NodeReporter>();
             var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, reporter, settings, limits), $"echo-{i}")).ToList();
             StopInPhase(system, CoordinatedShutdown.PhaseServiceUnbind, "stop-echo-services", services);
         });
@@ -102,37 +211,5 @@ internal static class NodeHost
             await Task.WhenAll(actors.Select(actor => actor.GracefulStop(wait)));
             return Done.Instance;
         });
-    }
-
-    /// <summary>
-    /// What the echo services report, turned into the CLI contract of <c>agent run</c>: a <c>listening ...</c> line on stdout
-    /// each time one binds; for one that gave up, <c>agent: echo ENDPOINT: ERROR</c> on stderr and the node stopped
-    /// with exit status 1.
-    /// </summary>
-    internal sealed class ServiceReporter : ReceiveActor
-    {
-        /// <summary>Reports to <paramref name="stdout"/> and <paramref name="stderr"/>; a failure sets <paramref name="exit"/> and stops <paramref name="lifetime"/>.</summary>
-        public ServiceReporter(TextWriter stdout, TextWriter stderr, ExitStatus exit, IHostApplicationLifetime lifetime)
-        {
-            Receive<EchoServiceBound>(bound =>
-            {
-                stdout.WriteLine(bound.ListeningLine());
-                stdout.Flush();
-            });
-            Receive<EchoServiceFailed>(failed =>
-            {
-                stderr.WriteLine($"agent: echo {failed.Requested}: {failed.Cause}");
-                stderr.Flush();
-                exit.Code = Cli.ExitCodes.Failure;
-                lifetime.StopApplication();
-            });
-        }
-    }
-
-    /// <summary>The node's exit status, set by whatever ends it abnormally (0 when nothing did).</summary>
-    internal sealed class ExitStatus
-    {
-        /// <summary>The status <c>agent run</c> exits with.</summary>
-        public int Code { get; set; } = Cli.ExitCodes.Success;
     }
 }

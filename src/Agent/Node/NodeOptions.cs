@@ -1,3 +1,4 @@
+using Agent.Actors.Cluster;
 using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
 using Agent.Actors.Resolution;
@@ -32,6 +33,21 @@ internal sealed class NodeOptions
     /// <summary>The socket actors.</summary>
     public IoSection Io { get; set; } = new();
 
+    /// <summary>The node's HTTP API.</summary>
+    public ApiSection Api { get; set; } = new();
+
+    /// <summary>The remoting endpoint; call after <see cref="Validate"/> found nothing.</summary>
+    public HostPort RemoteAddress => ParseAddress(Node.Remote);
+
+    /// <summary>The seeds; call after <see cref="Validate"/> found nothing.</summary>
+    public IReadOnlyList<HostPort> SeedAddresses => [.. Node.Seeds.Select(ParseAddress)];
+
+    /// <summary>Where the API listens; call after <see cref="Validate"/> found nothing.</summary>
+    public HostPort ApiAddress => ParseAddress(Api.Listen);
+
+    /// <summary>The node's name: <see cref="NodeSection.Name"/>, or the host name when that is unset.</summary>
+    public string NodeName => string.IsNullOrEmpty(Node.Name) ? System.Net.Dns.GetHostName() : Node.Name;
+
     /// <summary>The endpoints of <see cref="Echo"/>; call after <see cref="Validate"/> found nothing.</summary>
     public IReadOnlyList<Endpoint> EchoEndpoints => [.. Echo.Select(Endpoint.Parse)];
 
@@ -39,9 +55,42 @@ internal sealed class NodeOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (!AkkaSystemName.IsValid(Node.Name))
+        if (!NodeNames.IsValid(NodeName))
         {
-            errors.Add($"node:name must start with a letter or digit and hold only letters, digits, '-' and '_', got '{Node.Name}'");
+            errors.Add(string.IsNullOrEmpty(Node.Name)
+                ? $"node:name is unset and the host name '{NodeName}' cannot name a node: set node:name ({NodeNames.Rule})"
+                : $"node:name {NodeNames.Rule}, got '{Node.Name}'");
+        }
+        Address(errors, "node:remote", Node.Remote, out var remote, listen: true);
+        for (var i = 0; i < Node.Seeds.Count; i++)
+        {
+            Address(errors, $"node:seeds:{i}", Node.Seeds[i], out _);
+        }
+        foreach (var (key, value) in Node.Labels)
+        {
+            if (NodeNames.LabelProblem(key, value) is { } problem)
+            {
+                errors.Add($"node:labels:{key}: {problem}");
+            }
+        }
+        if (remote is { IsLoopback: false })
+        {
+            errors.Add($"node:remote {remote} is not a loopback address: remoting beyond loopback needs mutual TLS, "
+                + "which this version cannot set up yet; bind remoting to 127.0.0.1 or [::1]");
+        }
+        Address(errors, "api:listen", Api.Listen, out var api, listen: true);
+        if (api is { IsLoopback: false } && string.IsNullOrEmpty(Api.Token))
+        {
+            errors.Add($"api:listen {api} is not a loopback address: set a bearer token (api:token, or the environment "
+                + "variable AGENT_API__TOKEN) that every request must carry, or listen on 127.0.0.1");
+        }
+        if (Api.Token is { Length: > 0 } token && token.Length < ApiSection.MinTokenLength)
+        {
+            errors.Add($"api:token must be at least {ApiSection.MinTokenLength} characters, got {token.Length}");
+        }
+        if (Api.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            errors.Add($"api:maxBodyBytes must be 1024-16777216, got {Api.MaxBodyBytes}");
         }
         if (!LogLevels.IsKnown(Node.LogLevel))
         {
@@ -124,6 +173,27 @@ internal sealed class NodeOptions
 
     private const int MaxChunk = 16 * 1024 * 1024;
 
+    private static HostPort ParseAddress(string text) =>
+        HostPort.TryParse(text, out var address, out var error) ? address : throw new FormatException(error);
+
+    // A listening address must be one the host can bind without a lookup: an IP literal, or localhost (127.0.0.1).
+    private static void Address(List<string> errors, string key, string value, out HostPort? address, bool listen = false)
+    {
+        address = null;
+        if (!HostPort.TryParse(value, out var parsed, out var error))
+        {
+            errors.Add($"{key}: {error}");
+        }
+        else if (listen && !parsed.IsLoopback && !System.Net.IPAddress.TryParse(parsed.Host, out _))
+        {
+            errors.Add($"{key}: '{parsed.Host}' must be an IP address (or localhost) to listen on");
+        }
+        else
+        {
+            address = parsed;
+        }
+    }
+
     private static void Positive(List<string> errors, string key, TimeSpan value)
     {
         if (value <= TimeSpan.Zero)
@@ -132,17 +202,46 @@ internal sealed class NodeOptions
         }
     }
 
-    /// <summary><c>node</c>: identity, logging, shutdown.</summary>
+    /// <summary><c>node</c>: identity, cluster membership, logging, shutdown.</summary>
     internal sealed class NodeSection
     {
-        /// <summary>The actor system's name. Defaults to <c>agent</c>.</summary>
-        public string Name { get; set; } = "agent";
+        /// <summary>The node's name, unique in its cluster. Defaults to the host name.</summary>
+        public string? Name { get; set; }
+
+        /// <summary>The remoting endpoint (<c>HOST:PORT</c>) other members reach this node at. Defaults to 127.0.0.1:4053.</summary>
+        public string Remote { get; set; } = "127.0.0.1:4053";
+
+        /// <summary>Members to join through (<c>HOST:PORT</c> each); none: the node seeds itself, a one-node cluster. A later layer replaces the list whole.</summary>
+        public List<string> Seeds { get; set; } = [];
+
+        /// <summary>Labels (<c>KEY=VALUE</c>) carried as cluster roles, for selecting nodes.</summary>
+        public Dictionary<string, string> Labels { get; set; } = [];
 
         /// <summary>Serilog level: Verbose, Debug, Information, Warning, Error or Fatal. Defaults to Information.</summary>
         public string LogLevel { get; set; } = "Information";
 
         /// <summary>How long SIGTERM may take before the process exits anyway. Defaults to 10 s.</summary>
         public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    }
+
+    /// <summary><c>api</c>: the node's HTTP API (members, health, requests).</summary>
+    internal sealed class ApiSection
+    {
+        /// <summary>The shortest token accepted: a guessable token is no protection.</summary>
+        public const int MinTokenLength = 16;
+
+        /// <summary>Where the API listens (<c>HOST:PORT</c>). Defaults to 127.0.0.1:9180; anything but loopback needs <see cref="Token"/>.</summary>
+        public string Listen { get; set; } = "127.0.0.1:9180";
+
+        /// <summary>
+        /// The bearer token every request must carry (<c>Authorization: Bearer TOKEN</c>), at least 16 characters;
+        /// unset: no token is asked for, which is allowed on loopback only. Best given through the environment
+        /// (<c>AGENT_API__TOKEN</c>), which the CLI's client reads too.
+        /// </summary>
+        public string? Token { get; set; }
+
+        /// <summary>The largest request body accepted (bytes); a larger one gets 413 unread. Defaults to 64 KiB.</summary>
+        public int MaxBodyBytes { get; set; } = 64 * 1024;
     }
 
     /// <summary><c>resolver</c>: <see cref="ResolverSettings"/>, whose docs give each default and bound.</summary>

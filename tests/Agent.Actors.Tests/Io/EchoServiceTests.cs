@@ -213,6 +213,7 @@ public sealed class EchoServiceTests(ITestOutputHelper output) : IoTestBase(outp
 
         File.Delete(path);
 
+        Assert.Equal("its socket stopped", (await observer.ExpectMsgAsync<EchoServiceRetrying>(TestTime.Seconds(10))).Reason);
         await observer.ExpectMsgAsync<EchoServiceBound>(TestTime.Seconds(10));
         Assert.Equal(UnixNode.NodeKind.Socket, UnixNode.Inspect(path, out _));
         if (scheme == "unix")
@@ -283,6 +284,7 @@ public sealed class EchoServiceTests(ITestOutputHelper output) : IoTestBase(outp
         Sys.Stop(endpoint);
         await watcher.ExpectTerminatedAsync(endpoint);
 
+        await observer.ExpectMsgAsync<EchoServiceRetrying>();
         var again = await observer.ExpectMsgAsync<EchoServiceBound>(TestTime.Seconds(10));
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         await socket.SendToAsync("back"u8.ToArray(), await SocketFactory.ResolveAsync(again.Socket.Local, LiteralAddresses.Only));
@@ -348,6 +350,10 @@ public sealed class EchoServiceTests(ITestOutputHelper output) : IoTestBase(outp
         // Another bind proves the last forwarded one failed too: the service was restarted after each failure.
         var next = await io.ExpectMsgAsync<SockStream.Bind>(TimeSpan.FromSeconds(15));
         Assert.Equal(FailedBinds, (await supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, TestTime.Seconds(5))).Count);
+        for (var attempt = 0; attempt < FailedBinds; attempt++)
+        {
+            Assert.Contains("Address already in use", (await observer.ExpectMsgAsync<EchoServiceRetrying>()).Reason);
+        }
         Assert.False(observer.HasMessages);
         taken.Dispose();
         io.Forward(Io, next);

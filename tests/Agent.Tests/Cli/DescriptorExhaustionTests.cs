@@ -12,9 +12,9 @@ public sealed class DescriptorExhaustionTests
     public async Task Listener_UnderLowUlimit_BacksOffOnceAndRecoversWhenDescriptorsFree()
     {
         using var dir = new TempDirectory();
-        // The runtime holds two descriptors per loaded assembly: an idle node on Akka.NET and the Generic Host
-        // uses about 200, so 256 leaves room for a few dozen connections and the 120 clients below exhaust it.
-        var command = $"ulimit -n 256 && exec \"{AgentProcess.DotnetHost}\" \"{AgentProcess.AgentDll}\" run --echo tcp:127.0.0.1:0";
+        // The runtime holds two descriptors per loaded assembly: an idle node on Akka.NET, Akka.Remote, Akka.Cluster and
+        // ASP.NET Core uses about 270, so 512 leaves room for about 240 connections and the 320 clients below exhaust it.
+        var command = $"ulimit -n 512 && exec \"{AgentProcess.DotnetHost}\" \"{AgentProcess.AgentDll}\" run --echo tcp:127.0.0.1:0";
         await using var node = AgentProcess.Start(TestBed.Tool("bash"), dir.Path, ["-c", command]);
         var line = await node.ExpectLineAsync(l => l.StartsWith("listening tcp", StringComparison.Ordinal));
         var endpoint = new IPEndPoint(IPAddress.Loopback, int.Parse(line[(line.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
@@ -22,7 +22,7 @@ public sealed class DescriptorExhaustionTests
         // More clients than the node has descriptors: the kernel completes the handshakes (backlog),
         // the node's accept fails with EMFILE.
         var clients = new List<Socket>();
-        for (var i = 0; i < 120; i++)
+        for (var i = 0; i < 320; i++)
         {
             var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await client.ConnectAsync(endpoint);
@@ -48,7 +48,7 @@ public sealed class DescriptorExhaustionTests
 
     /// <summary>Regression (issue 8, item 4): at ulimit -n 64 the node printed nothing and hung; resolve died with a stack trace.</summary>
     [TestBedTheory("bash")]
-    [InlineData(128, "run --echo tcp:127.0.0.1:0", "agent: the descriptor limit is 128 (ulimit -n); this command needs at least 256")]
+    [InlineData(384, "run --echo tcp:127.0.0.1:0", "agent: the descriptor limit is 384 (ulimit -n); this command needs at least 512")]
     [InlineData(64, "resolve localhost 80", "agent: the descriptor limit is 64 (ulimit -n); this command needs at least 128")]
     [InlineData(64, "echo tcp:127.0.0.1:9", "agent: the descriptor limit is 64 (ulimit -n); this command needs at least 128")]
     public async Task LimitTooLowToRun_ExitsOneNamingTheLimitAndTheMinimum(int limit, string arguments, string expected)
@@ -83,10 +83,10 @@ public sealed class DescriptorExhaustionTests
     public async Task Run_ChurnOfShortConnectionsAtALowLimit_NodeSurvivesAndStillEchoes()
     {
         using var dir = new TempDirectory();
-        var command = $"ulimit -n 320 && exec \"{AgentProcess.DotnetHost}\" \"{AgentProcess.AgentDll}\" run --echo tcp:127.0.0.1:0 --echo unix:./s";
+        var command = $"ulimit -n 576 && exec \"{AgentProcess.DotnetHost}\" \"{AgentProcess.AgentDll}\" run --echo tcp:127.0.0.1:0 --echo unix:./s";
         await using var node = AgentProcess.Start(TestBed.Tool("bash"), dir.Path, ["-c", command]);
         // The two services bind in either order.
-        var lines = new[] { await node.ExpectLineAsync(l => l.StartsWith("listening", StringComparison.Ordinal)), await node.ExpectLineAsync(l => l.StartsWith("listening", StringComparison.Ordinal)) };
+        var lines = new[] { await node.ExpectLineAsync(EchoListening), await node.ExpectLineAsync(EchoListening) };
         Assert.Contains("listening unix ./s", lines);
         var line = lines.Single(l => l.StartsWith("listening tcp", StringComparison.Ordinal));
         var endpoint = new IPEndPoint(IPAddress.Loopback, int.Parse(line[(line.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
@@ -111,6 +111,8 @@ public sealed class DescriptorExhaustionTests
         Assert.Equal(0, await node.WaitForExitAsync());
         Assert.False(File.Exists(Path.Combine(dir.Path, "s")));
     }
+
+    private static bool EchoListening(string line) => line.StartsWith("listening tcp", StringComparison.Ordinal) || line.StartsWith("listening unix", StringComparison.Ordinal);
 
     // A fresh client is accepted and echoed: the node is alive and accepting again.
     private static async Task ExpectAliveAsync(IPEndPoint endpoint)

@@ -58,8 +58,13 @@ public sealed partial class RunCommandTests
 
         node.Terminate();
         Assert.Equal(0, await node.WaitForExitAsync());
-        // The embedded udp and unix services never started; Akka's log (debug here) went to stderr only.
-        Assert.Equal([line], node.Stdout.TrimEnd().Split('\n'));
+        // The embedded udp and unix services never started; Akka's log (debug here) went to stderr only. Besides the
+        // service, stdout names the API's address and the node's cluster address, once each.
+        var stdout = node.Stdout.TrimEnd().Split('\n');
+        Assert.Equal(3, stdout.Length);
+        Assert.Contains(line, stdout);
+        Assert.Single(stdout, l => Regex.IsMatch(l, @"^listening api 127\.0\.0\.1:[0-9]+$"));
+        Assert.Single(stdout, l => Regex.IsMatch(l, @"^member [A-Za-z0-9._-]+ up at akka\.tcp://agent@127\.0\.0\.1:[0-9]+$"));
         Assert.False(File.Exists(Path.Combine(dir.Path, "uds_socket")));
         Assert.Contains(" DBG] ", node.Stderr, StringComparison.Ordinal);
         Assert.Contains("CoordinatedShutdown", node.Stderr, StringComparison.Ordinal);

@@ -26,7 +26,13 @@ public sealed class NodeConfigurationTests
     {
         var (options, errors) = Load();
         Assert.Empty(errors);
-        Assert.Equal("agent", options!.Node.Name);
+        Assert.True(string.IsNullOrEmpty(options!.Node.Name));
+        Assert.Equal(System.Net.Dns.GetHostName(), options.NodeName);
+        Assert.Equal(new HostPort("127.0.0.1", 4053), options.RemoteAddress);
+        Assert.Equal(new HostPort("127.0.0.1", 9180), options.ApiAddress);
+        Assert.Empty(options.SeedAddresses);
+        Assert.Empty(options.Node.Labels);
+        Assert.Null(options.Api.Token);
         Assert.Equal(["tcp:127.0.0.1:10000", "udp:127.0.0.1:10000", "unix:./uds_socket"], options.Echo);
         Assert.Equal(65_536, options.EchoChunk);
         Assert.Equal(EchoLimits.Default, options.ToEchoLimits());
@@ -85,7 +91,17 @@ public sealed class NodeConfigurationTests
     [Theory]
     [InlineData("""{"echoChunk": 0}""", "echoChunk must be 1-16777216, got 0")]
     [InlineData("""{"echo": ["tcp:localhost"]}""", "echo:0: ")]
-    [InlineData("""{"node": {"name": "no spaces"}}""", "node:name must start with a letter or digit")]
+    [InlineData("""{"node": {"name": "no spaces"}}""", "node:name must be 1-63 letters, digits, '.', '-' or '_', starting with a letter or digit, got 'no spaces'")]
+    [InlineData("""{"node": {"remote": "127.0.0.1"}}""", "node:remote: '127.0.0.1' is not HOST:PORT")]
+    [InlineData("""{"node": {"remote": "127.0.0.1:65536"}}""", "node:remote: the port of '127.0.0.1:65536' must be 0-65535")]
+    [InlineData("""{"node": {"remote": "node.example:4053"}}""", "node:remote: 'node.example' must be an IP address (or localhost) to listen on")]
+    [InlineData("""{"node": {"remote": "0.0.0.0:4053"}}""", "node:remote 0.0.0.0:4053 is not a loopback address: remoting beyond loopback needs mutual TLS")]
+    [InlineData("""{"node": {"seeds": ["[::1:4053"]}}""", "node:seeds:0: '[::1:4053' is not HOST:PORT")]
+    [InlineData("""{"node": {"labels": {"name": "x"}}}""", "node:labels:name: the label key 'name' is reserved")]
+    [InlineData("""{"node": {"labels": {"zone": "eu west"}}}""", "node:labels:zone: a label value must be 1-63 letters")]
+    [InlineData("""{"api": {"listen": "0.0.0.0:9180"}}""", "api:listen 0.0.0.0:9180 is not a loopback address: set a bearer token (api:token")]
+    [InlineData("""{"api": {"token": "short"}}""", "api:token must be at least 16 characters, got 5")]
+    [InlineData("""{"api": {"maxBodyBytes": 10}}""", "api:maxBodyBytes must be 1024-16777216, got 10")]
     [InlineData("""{"node": {"logLevel": "Loud"}}""", "node:logLevel must be one of Verbose, Debug, Information, Warning, Error, Fatal")]
     [InlineData("""{"resolver": {"concurrency": 0}}""", "resolver:concurrency must be 1-1024, got 0")]
     [InlineData("""{"io": {"acceptBackoffMin": "00:00:05", "acceptBackoffMax": "00:00:01"}}""", "io:acceptBackoffMax (00:00:01) must not be below io:acceptBackoffMin (00:00:05)")]
@@ -94,5 +110,26 @@ public sealed class NodeConfigurationTests
         var (options, errors) = Load(json);
         Assert.Null(options);
         Assert.Contains(expected, Assert.Single(errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClusterKeys_FromEveryLayer_SeedsReplacedWholeLabelsMerged()
+    {
+        var (options, errors) = Load("""{"node": {"name": "edge-1", "seeds": ["10.0.0.1:4053", "10.0.0.2:4053"], "labels": {"zone": "eu", "rack": "r1"}}}""",
+            ("node:seeds:0", "[::1]:4054"), ("node:labels:zone", "us"), ("api:listen", "[::1]:0"), ("api:token", "0123456789abcdef"));
+        Assert.Empty(errors);
+        Assert.Equal([new HostPort("::1", 4054)], options!.SeedAddresses);
+        Assert.Equal("[::1]:4054", options.SeedAddresses[0].ToString());
+        Assert.Equal(new Dictionary<string, string> { ["zone"] = "us", ["rack"] = "r1" }, options.Node.Labels);
+        Assert.Equal(new HostPort("::1", 0), options.ApiAddress);
+        Assert.True(options.ApiAddress.IsLoopback);
+    }
+
+    [Fact]
+    public void NonLoopbackApi_WithAToken_Allowed()
+    {
+        var (options, errors) = Load("""{"api": {"listen": "0.0.0.0:9180", "token": "0123456789abcdef"}}""");
+        Assert.Empty(errors);
+        Assert.False(options!.ApiAddress.IsLoopback);
     }
 }

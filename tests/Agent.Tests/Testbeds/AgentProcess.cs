@@ -55,6 +55,9 @@ public sealed partial class AgentProcess : IAsyncDisposable
     /// <summary>The dotnet host running the tests.</summary>
     public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Process id.</summary>
     public int Id => _process.Id;
 
@@ -106,6 +109,9 @@ public sealed partial class AgentProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(arg);
         }
+        // A node started by a test takes free ports for remoting and its API (tests run side by side), unless the test sets them.
+        info.Environment["AGENT_NODE__REMOTE"] = "127.0.0.1:0";
+        info.Environment["AGENT_API__LISTEN"] = "127.0.0.1:0";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
@@ -122,9 +128,10 @@ public sealed partial class AgentProcess : IAsyncDisposable
 
     /// <summary>Runs a program to completion: exit code, stdout, stderr.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
-        string fileName, string workingDirectory, IEnumerable<string> args, string? stdin = null, double seconds = 30)
+        string fileName, string workingDirectory, IEnumerable<string> args, string? stdin = null, double seconds = 30,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        await using var process = Start(fileName, workingDirectory, args, stdin);
+        await using var process = Start(fileName, workingDirectory, args, stdin, environment);
         var code = await process.WaitForExitAsync(seconds);
         return (code, process.Stdout, process.Stderr);
     }

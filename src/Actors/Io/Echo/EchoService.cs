@@ -124,6 +124,7 @@ public sealed class EchoService : UntypedActor
                 break;
             case Terminated t when t.ActorRef.Equals(_bound):
                 _log.Warning("echo {Endpoint}: its socket actor stopped; binding again after a pause", _endpoint);
+                _observer?.Tell(new EchoServiceRetrying(_endpoint, "its socket stopped"), Self);
                 Context.Stop(Self);
                 break;
             case SockStream.CommandFailed { Cmd: SockStream.Bind } failed:
@@ -230,6 +231,7 @@ public sealed class EchoService : UntypedActor
         }
         // One line per retry, no stack trace: a port in use is an operator's concern, not a bug.
         _log.Warning("echo {Endpoint}: {Cause}; binding again after a pause", _endpoint, cause);
+        _observer?.Tell(new EchoServiceRetrying(_endpoint, cause.ToString()), Self);
         Context.Stop(Self);
     }
 

@@ -1,0 +1,246 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Agent.Tests.Testbeds;
+using Agent.TestSupport;
+using Xunit;
+
+namespace Agent.Tests.Node;
+
+/// <summary>Real <c>agent run</c> processes forming a cluster on loopback, and the API and <c>agent nodes</c> in front of them.</summary>
+public sealed class ClusterNodeTests
+{
+    private const string Token = "test-token-0123456789";
+
+    [Fact]
+    public async Task TwoNodes_SecondJoinsThroughTheFirst_BothUpThenTheLeaverIsRemoved()
+    {
+        using var dir = new TempDirectory();
+        await using var first = await RunningNode.StartAsync(dir, "first", "--label", "zone=eu");
+        await using var second = await RunningNode.StartAsync(dir, "second", "--seed", first.Remote);
+
+        var members = await WaitForMembersAsync(first.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up"));
+        Assert.Equal(["first", "second"], members.Select(m => m["name"]!.GetValue<string>()));
+        Assert.Equal($"akka.tcp://agent@{second.Remote}", members[1]["address"]!.GetValue<string>());
+        Assert.Equal("eu", members[0]["labels"]!["zone"]!.GetValue<string>());
+        Assert.True(members.All(m => m["reachable"]!.GetValue<bool>()));
+        var text = await AgentProcess.RunAgentAsync(dir.Path, "nodes", "--api", second.Api);
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains(text.Stdout.Split('\n'), line => line.Contains("second *", StringComparison.Ordinal) && line.Contains("Up", StringComparison.Ordinal));
+
+        // SIGTERM: a graceful leave, so the first sees it removed, never unreachable.
+        second.Process.Terminate();
+        Assert.Equal(0, await second.Process.WaitForExitAsync());
+        var left = await WaitForMembersAsync(first.Api, list => list.Count == 1);
+        Assert.Equal("first", left[0]["name"]!.GetValue<string>());
+        Assert.Contains($"Leader is removing confirmed Exiting node [akka.tcp://agent@{second.Remote}]", first.Process.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SecondMemberWithATakenName_LeavesAndExitsOne_TheFirstKeepsIt()
+    {
+        using var dir = new TempDirectory();
+        await using var first = await RunningNode.StartAsync(dir, "edge");
+        await using var twin = AgentProcess.StartAgent(dir.Path, "run", "--name", "edge", "--seed", first.Remote, "--echo", "tcp:127.0.0.1:0");
+
+        Assert.Equal(1, await twin.WaitForExitAsync(30));
+        var line = twin.Stderr.Split('\n').Single(l => l.StartsWith("agent: ", StringComparison.Ordinal));
+        Assert.Matches($@"^agent: the node name 'edge' is taken by akka\.tcp://agent@{first.Remote.Replace(".", @"\.", StringComparison.Ordinal)}; this node \(akka\.tcp://agent@127\.0\.0\.1:[0-9]+\) leaves the cluster$", line);
+        var members = await WaitForMembersAsync(first.Api, list => list.Count == 1);
+        Assert.Equal($"akka.tcp://agent@{first.Remote}", members[0]["address"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SeedNotUpYet_NodeKeepsTryingAndJoinsOnceItIs()
+    {
+        using var dir = new TempDirectory();
+        var seedPort = FreePort();
+        await using var late = AgentProcess.StartAgent(dir.Path, "run", "--name", "late", "--seed", $"127.0.0.1:{seedPort}", "--echo", "tcp:127.0.0.1:0");
+        await late.ExpectStderrAsync("Couldn't join seed nodes", 40);
+        Assert.False(late.HasExited);
+
+        await using var seed = await RunningNode.StartAsync(dir, "seed", "--remote", $"127.0.0.1:{seedPort}");
+        await late.ExpectLineAsync(l => l.StartsWith("member late up at ", StringComparison.Ordinal), 60);
+        await WaitForMembersAsync(seed.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up"));
+    }
+
+    [Fact]
+    public async Task RemotePortTaken_ExitsOneInOneLine()
+    {
+        using var dir = new TempDirectory();
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+
+        var (code, stdout, stderr) = await AgentProcess.RunAgentAsync(dir.Path, "run", "--remote", $"127.0.0.1:{port}", "--echo", "tcp:127.0.0.1:0");
+
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        // Akka's own log of the failed bind comes before: the last line is the verdict.
+        Assert.Equal($"agent: remote 127.0.0.1:{port}: [Errno 98] Address already in use", stderr.TrimEnd().Split('\n')[^1]);
+    }
+
+    [Fact]
+    public async Task ApiWithAToken_RequestWithoutTheRightOne401_NodesWithIt()
+    {
+        using var dir = new TempDirectory();
+        await using var node = await RunningNode.StartAsync(dir, "guarded", environment: new Dictionary<string, string> { ["AGENT_API__TOKEN"] = Token });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{node.Api}/") };
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("api/nodes")).StatusCode);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token + "x");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("health/live")).StatusCode);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("api/nodes")).StatusCode);
+
+        var refused = await AgentProcess.RunAgentAsync(dir.Path, "nodes", "--api", node.Api);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal($"agent: the node at {node.Api} refused the request: it needs its token in AGENT_API__TOKEN", refused.Stderr.Trim());
+        var allowed = await AgentProcess.RunAsync(AgentProcess.DotnetHost, dir.Path, [AgentProcess.AgentDll, "nodes", "--api", node.Api, "--json"],
+            environment: new Dictionary<string, string> { ["AGENT_API__TOKEN"] = Token });
+        Assert.Equal(0, allowed.ExitCode);
+        Assert.Equal("guarded", JsonNode.Parse(allowed.Stdout)!["self"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Nodes_NoNodeAtTheAddress_ExitsOneSayingWhereAndHow()
+    {
+        using var dir = new TempDirectory();
+        var port = FreePort();
+        var (code, stdout, stderr) = await AgentProcess.RunAgentAsync(dir.Path, "nodes", "--api", $"127.0.0.1:{port}");
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"agent: no node answers at 127.0.0.1:{port} (connection refused); start one with 'agent run', or point --api at a running node's API", stderr.Trim());
+    }
+
+    /// <summary>Issue 8: a node whose configured service is retrying (its port taken) is not ready, and says why; it is once the service binds.</summary>
+    [Fact]
+    public async Task Ready_ServiceRetryingOnATakenPort_503NamingItThenReadyOnceBound()
+    {
+        using var dir = new TempDirectory();
+        var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+        await using var node = AgentProcess.StartAgent(dir.Path, "run", "--name", "busy", "--echo", $"tcp:127.0.0.1:{port}");
+        var api = (await node.ExpectLineAsync(l => l.StartsWith("listening api ", StringComparison.Ordinal)))["listening api ".Length..];
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{api}/") };
+
+        var notReady = await WaitForReadinessAsync(http, body => body["services"]![0]!["state"]!.GetValue<string>() == "retrying");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.Status);
+        Assert.False(notReady.Body["ready"]!.GetValue<bool>());
+        Assert.Contains("Address already in use", notReady.Body["services"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("health/live")).StatusCode);
+
+        taken.Dispose();
+        var ready = await WaitForReadinessAsync(http, body => body["ready"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.OK, ready.Status);
+        Assert.Equal($"tcp:127.0.0.1:{port}", ready.Body["services"]![0]!["local"]!.GetValue<string>());
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    // Membership converges over gossip: ask the API until the members are as expected, within a dilated deadline.
+    private static async Task<IReadOnlyList<JsonNode>> WaitForMembersAsync(string api, Func<IReadOnlyList<JsonNode>, bool> expected)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{api}/") };
+        using var deadline = new CancellationTokenSource(TestBed.Dilated(30));
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        IReadOnlyList<JsonNode> members = [];
+        do
+        {
+            var body = JsonNode.Parse(await http.GetStringAsync("api/nodes", deadline.Token))!;
+            members = [.. body["members"]!.AsArray().Select(m => m!)];
+            if (expected(members))
+            {
+                return members;
+            }
+        }
+        while (await WaitTick(tick, deadline.Token));
+        throw new Xunit.Sdk.XunitException($"members never as expected; last: {string.Join(", ", members.Select(m => m.ToJsonString()))}");
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonNode Body)> WaitForReadinessAsync(HttpClient http, Func<JsonNode, bool> expected)
+    {
+        using var deadline = new CancellationTokenSource(TestBed.Dilated(30));
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        JsonNode? body = null;
+        do
+        {
+            using var response = await http.GetAsync("health/ready", deadline.Token);
+            body = JsonNode.Parse(await response.Content.ReadAsStringAsync(deadline.Token))!;
+            if (expected(body))
+            {
+                return (response.StatusCode, body);
+            }
+        }
+        while (await WaitTick(tick, deadline.Token));
+        throw new Xunit.Sdk.XunitException($"readiness never as expected; last: {body?.ToJsonString()}");
+    }
+
+    private static async Task<bool> WaitTick(PeriodicTimer tick, CancellationToken deadline)
+    {
+        try
+        {
+            return await tick.WaitForNextTickAsync(deadline);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An <c>agent run</c> that has joined its cluster: its remoting and API addresses read from its stdout.</summary>
+    private sealed class RunningNode : IAsyncDisposable
+    {
+        private RunningNode(AgentProcess process, string remote, string api)
+        {
+            Process = process;
+            Remote = remote;
+            Api = api;
+        }
+
+        public AgentProcess Process { get; }
+
+        /// <summary><c>127.0.0.1:PORT</c> of its remoting.</summary>
+        public string Remote { get; }
+
+        /// <summary><c>127.0.0.1:PORT</c> of its API.</summary>
+        public string Api { get; }
+
+        public static async Task<RunningNode> StartAsync(TempDirectory dir, string name, params string[] args) =>
+            await StartAsync(dir, name, null, args);
+
+        public static async Task<RunningNode> StartAsync(TempDirectory dir, string name, IReadOnlyDictionary<string, string>? environment, params string[] args)
+        {
+            var process = AgentProcess.StartAgent(dir.Path, environment ?? new Dictionary<string, string>(),
+                ["run", "--name", name, "--echo", "tcp:127.0.0.1:0", .. args]);
+            try
+            {
+                // The API's line and the membership line come in either order.
+                bool Api(string line) => line.StartsWith("listening api ", StringComparison.Ordinal);
+                var lines = new List<string>();
+                for (var i = 0; i < 2; i++)
+                {
+                    lines.Add(await process.ExpectLineAsync(l => Api(l) || l.StartsWith($"member {name} up at akka.tcp://agent@", StringComparison.Ordinal), 60));
+                }
+                var up = lines.Single(l => !Api(l));
+                return new RunningNode(process, up[(up.IndexOf('@', StringComparison.Ordinal) + 1)..], lines.Single(Api)["listening api ".Length..]);
+            }
+            catch
+            {
+                await process.DisposeAsync();
+                throw;
+            }
+        }
+
+        public ValueTask DisposeAsync() => Process.DisposeAsync();
+    }
+}
