@@ -22,4 +22,4 @@ namespace Agent.Messages.Resolution;
 [JsonDerivedType(typeof(GetServByName), "getservbyname")]
 [JsonDerivedType(typeof(GetServByPort), "getservbyport")]
 [JsonDerivedType(typeof(GetProtoByName), "getprotobyname")]
-public abstract record ResolutionRequest;
+public abstract record ResolutionRequest : IWireMessage;
