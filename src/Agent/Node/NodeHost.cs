@@ -78,6 +78,7 @@ internal static class NodeHost
                 .WithRemoting(new RemoteOptions { HostName = ListenAddress(options.RemoteAddress).ToString(), Port = options.RemoteAddress.Port })
                 .WithClustering(new ClusterOptions { SeedNodes = [.. options.SeedAddresses.Select(seed => $"akka.tcp://{SystemName}@{seed}")] })
                 .AddHocon(AkkaHocon.Roles([NodeNames.NameRole(options.NodeName), .. options.Node.Labels.Select(label => $"{label.Key}={label.Value}")]), HoconAddMode.Prepend)
+                .WithWireSerializer()
                 .WithActors((system, _) => system.StartScheduler())
                 .AddNodeReporter(endpoints, stdout, stderr, exit)
                 .AddMemberDirectory(seedItself: options.Node.Seeds.Count == 0)
