@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Agent.Messages;
+using Agent.Messages.Requests;
 using Agent.Messages.Resolution;
 using Akka.Actor;
 using Akka.Serialization;
@@ -53,12 +54,9 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
     // The contracts with stricter reading than their defaults: every field is written (nulls too), so a frame missing
     // a constructor argument, or carrying null where the type says non-null, is malformed rather than a message with a
     // hole an actor would trip over. Metadata stays source-generated: only the options differ.
-    private static readonly ResolutionJsonContext Contracts = new(new JsonSerializerOptions(ResolutionJsonContext.Default.Options)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-    });
+    private static readonly ResolutionJsonContext Contracts = new(Strict(ResolutionJsonContext.Default.Options));
+
+    private static readonly RequestsJsonContext RequestContracts = new(Strict(RequestsJsonContext.Default.Options));
 
     // The table: concrete type -> manifest -> contract. Manifests are part of the wire format: never reuse or rename one.
     private static readonly (Type Type, string Manifest, JsonTypeInfo Contract)[] Table =
@@ -76,6 +74,12 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         (typeof(GetProtoByName), "gpbn", Contracts.GetProtoByName),
         (typeof(Resolved), "rs", Contracts.Resolved),
         (typeof(ResolutionFailed), "rf", Contracts.ResolutionFailed),
+        (typeof(AddrCall), "addr", RequestContracts.AddrCall),
+        (typeof(AddrAnswer), "addr-a", RequestContracts.AddrAnswer),
+        (typeof(EchoProbe), "echo", RequestContracts.EchoProbe),
+        (typeof(EchoReport), "echo-r", RequestContracts.EchoReport),
+        (typeof(ConnectProbe), "conn", RequestContracts.ConnectProbe),
+        (typeof(ConnectReport), "conn-r", RequestContracts.ConnectReport),
     ];
 
     private static readonly FrozenDictionary<Type, (string Manifest, JsonTypeInfo Contract)> ByType =
@@ -127,6 +131,13 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
             throw Refuse($"Malformed payload for wire manifest [{manifest}] ({bytes.Length} bytes): {KindOf(e)}{where}");
         }
     }
+
+    private static JsonSerializerOptions Strict(JsonSerializerOptions defaults) => new(defaults)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
 
     private static (string Manifest, JsonTypeInfo Contract) Lookup(object o) =>
         ByType.TryGetValue(o.GetType(), out var entry)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Agent.Actors.Resolution;
 using Agent.Messages.Resolution;
 using Agent.Output;
@@ -25,14 +26,32 @@ internal static class CliResolver
         });
     }
 
-    /// <summary>Prints the reply: the result as Python prints it (or JSON), or the failure.</summary>
-    public static async Task<int> RunAsync(ResolutionRequest request, bool json, TimeSpan timeout, Func<ResolutionResult, string>? text = null)
+    /// <summary>
+    /// Prints the reply: the result as Python prints it (or JSON), or the failure; with <c>--on</c>, each chosen node's
+    /// (<paramref name="remote"/>).
+    /// </summary>
+    public static async Task<int> RunAsync(ResolutionRequest request, bool json, TimeSpan timeout, RemoteOptions remote, ParseResult parse,
+        CancellationToken cancellationToken)
     {
-        return await AskAsync(request, timeout) switch
+        if (!remote.Requested(parse))
         {
-            Resolved r => CliOutput.Success(json, PythonJson.ToJson(r.Result), (text ?? PythonRepr.Print)(r.Result)),
-            ResolutionFailed f => CliOutput.Failure(json, f.Error),
-            var other => throw new InvalidOperationException($"unexpected resolver reply {other}"),
-        };
+            return Render(request, await AskAsync(request, timeout)).Print(json);
+        }
+        if (NativeLookups.ArgumentProblem(request) is { } problem)
+        {
+            throw new UsageException(problem);
+        }
+        return await remote.RunAsync(parse, "lookup", Node.RemoteRequests.Body(request), json, cancellationToken, timeout.TotalSeconds);
     }
+
+    /// <summary>
+    /// What a resolver's reply prints: getaddrinfo in the PyMOTW layout, every other result as Python's repr, a failure
+    /// in Python's words.
+    /// </summary>
+    public static CommandOutput Render(ResolutionRequest request, object reply) => reply switch
+    {
+        Resolved r => CommandOutput.Success(PythonJson.ToJson(r.Result), request is GetAddrInfo ? ResolveCommand.Text(r.Result) : PythonRepr.Print(r.Result)),
+        ResolutionFailed f => CommandOutput.Failure(f.Error),
+        var other => throw new InvalidOperationException($"unexpected resolver reply {other}"),
+    };
 }

@@ -6,6 +6,7 @@ using Agent.Actors.Io;
 using Agent.Actors.Resolution;
 using Agent.Messages;
 using Agent.Messages.Io;
+using Agent.Messages.Requests;
 using Agent.Output;
 using Akka.Actor;
 
@@ -21,23 +22,33 @@ internal static class ConnectCommand
         var timeout = new Option<double>("--timeout") { Description = "Overall deadline in seconds.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("connect", "create_connection((HOST, PORT)): print the winning socket's family/type/protocol and every attempt.") { host, port, timeout, json };
+        var remote = RemoteOptions.Create();
+        remote.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var portNumber = result.GetValue(port);
             var seconds = result.GetValue(timeout);
-            if (portNumber is < 0 or > 65535)
-            {
-                await Console.Error.WriteLineAsync($"agent: port must be 0-65535, got {portNumber}");
-                return ExitCodes.Usage;
-            }
-            if (CliOptions.ExchangeTimeoutProblem(seconds) is { } problem)
+            if (Problem(portNumber, seconds) is { } problem)
             {
                 return CliOutput.Usage(problem);
+            }
+            if (remote.Requested(result))
+            {
+                if (HostNameEncoding.ArgumentProblem(result.GetValue(host)) is { } hostProblem)
+                {
+                    return CliOutput.Usage(hostProblem);
+                }
+                var probe = new ConnectProbe(result.GetValue(host)!, portNumber, TimeSpan.FromSeconds(seconds));
+                return await remote.RunAsync(result, "connect", Node.RemoteRequests.Body(probe), result.GetValue(json), cancellationToken, seconds);
             }
             return await RunAsync(result.GetValue(host)!, portNumber, TimeSpan.FromSeconds(seconds), result.GetValue(json));
         });
         return command;
     }
+
+    /// <summary>What is wrong with create_connection's arguments (here or on another node); null when it can run.</summary>
+    public static string? Problem(int port, double seconds) =>
+        port is < 0 or > 65535 ? $"port must be 0-65535, got {port}" : CliOptions.ExchangeTimeoutProblem(seconds);
 
     private static async Task<int> RunAsync(string host, int port, TimeSpan timeout, bool json)
     {
@@ -46,15 +57,23 @@ internal static class ConnectCommand
         var reply = await CliSystem.RunAsync("agent-connect", system =>
             system.ActorOf(IoManager.Props(resolverSettings: new ResolverSettings { Timeout = timeout }), "io")
                 .Ask<object>(new SockStream.CreateConnection(host, port, timeout), timeout + TimeSpan.FromSeconds(5)));
-        var (socket, attempts, error) = reply switch
+        var report = reply switch
         {
-            SockStream.Connected c => (c.Socket, c.Attempts ?? [], (PythonError?)null),
-            SockStream.CommandFailed f => (null, f.Attempts ?? [], f.Cause),
-            _ => (null, (IReadOnlyList<SockStream.ConnectAttempt>)[], new PythonError("OSError", null, $"unexpected reply {reply}")),
+            SockStream.Connected c => new ConnectReport(c.Socket, c.Attempts ?? [], null),
+            SockStream.CommandFailed f => new ConnectReport(null, f.Attempts ?? [], f.Cause),
+            _ => new ConnectReport(null, [], new PythonError("OSError", null, $"unexpected reply {reply}")),
         };
-        Console.WriteLine(json ? ToJson(host, port, socket, attempts, error) : ToText(socket, attempts, error));
-        return error is null ? ExitCodes.Success : ExitCodes.Failure;
+        var output = Render(host, port, report);
+        Console.WriteLine(json ? output.Json.ToJsonString() : output.Text);
+        return output.ExitCode;
     }
+
+    /// <summary>What a create_connection prints: the winner and every attempt (the error too, on stdout), or the JSON object.</summary>
+    public static CommandOutput Render(string host, int port, ConnectReport report) =>
+        new(report.Error is null ? ExitCodes.Success : ExitCodes.Failure,
+            ToJson(host, port, report.Socket, report.Attempts, report.Error),
+            ToText(report.Socket, report.Attempts, report.Error),
+            null);
 
     private static string ToText(SocketInfo? socket, IReadOnlyList<SockStream.ConnectAttempt> attempts, PythonError? error)
     {
@@ -79,7 +98,7 @@ internal static class ConnectCommand
         return text.ToString().TrimEnd();
     }
 
-    private static string ToJson(string host, int port, SocketInfo? socket, IReadOnlyList<SockStream.ConnectAttempt> attempts, PythonError? error)
+    private static JsonObject ToJson(string host, int port, SocketInfo? socket, IReadOnlyList<SockStream.ConnectAttempt> attempts, PythonError? error)
     {
         var result = new JsonObject { ["host"] = host, ["port"] = port };
         if (socket is not null)
@@ -97,6 +116,6 @@ internal static class ConnectCommand
             ["started_ms"] = Math.Round(a.StartedMs, 3),
             ["elapsed_ms"] = Math.Round(a.ElapsedMs, 3),
         })]);
-        return result.ToJsonString();
+        return result;
     }
 }

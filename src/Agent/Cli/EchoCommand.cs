@@ -5,6 +5,7 @@ using Agent.Actors.Io;
 using Agent.Clients;
 using Agent.Messages;
 using Agent.Messages.Io;
+using Agent.Messages.Requests;
 using Agent.Output;
 
 namespace Agent.Cli;
@@ -23,6 +24,8 @@ internal static class EchoCommand
         var timeout = new Option<double>("--timeout") { Description = "Seconds for the whole exchange.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the seed's transcript." };
         var command = new Command("echo", "Send a message to an echo service and check that it comes back intact.") { endpoint, message, chunk, timeout, json };
+        var remote = RemoteOptions.Create();
+        remote.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var text = result.GetValue(endpoint)!;
@@ -34,17 +37,27 @@ internal static class EchoCommand
             var payload = Encoding.UTF8.GetBytes(result.GetValue(message) ?? DefaultMessage);
             var chunkSize = result.GetValue(chunk);
             var seconds = result.GetValue(timeout);
-            if (Validate(target, payload.Length, chunkSize, seconds) is { } problem)
+            if (Problem(target, payload.Length, chunkSize, seconds) is { } problem)
             {
                 await Console.Error.WriteLineAsync($"agent: {problem}");
                 return ExitCodes.Usage;
+            }
+            if (remote.Requested(result))
+            {
+                if (payload.Length > EchoProbe.MaxPayload)
+                {
+                    return CliOutput.Usage($"a message of {payload.Length} bytes is over the {EchoProbe.MaxPayload} a remote echo carries");
+                }
+                var probe = new EchoProbe(target, payload, chunkSize, TimeSpan.FromSeconds(seconds));
+                return await remote.RunAsync(result, "echo", Node.RemoteRequests.Body(probe), result.GetValue(json), cancellationToken, seconds);
             }
             return await RunAsync(target, payload, chunkSize, TimeSpan.FromSeconds(seconds), result.GetValue(json));
         });
         return command;
     }
 
-    private static string? Validate(Endpoint target, int length, int chunk, double seconds)
+    /// <summary>What is wrong with an echo exchange's arguments (here or on another node); null when it can run.</summary>
+    public static string? Problem(Endpoint target, int length, int chunk, double seconds)
     {
         if (chunk is < 1 or > 16 * 1024 * 1024)
         {
@@ -96,12 +109,10 @@ internal static class EchoCommand
             }
         }
 
-        var received = outcome.Received;
-        var error = outcome.Error
-            ?? (received.AsSpan().SequenceEqual(payload) ? null : new PythonError("ValueError", null, $"echoed data differs: sent {payload.Length} bytes, received {received.Length}"));
+        var output = Render(target, payload, outcome);
         if (json)
         {
-            Console.WriteLine(ToJson(target, payload, outcome, error));
+            Console.WriteLine(output.Json.ToJsonString());
         }
         else
         {
@@ -110,26 +121,49 @@ internal static class EchoCommand
             {
                 Console.WriteLine("closing socket");
             }
-            if (error is not null)
+            if (output.Error is not null)
             {
-                await Console.Error.WriteLineAsync($"agent: {error}");
+                await Console.Error.WriteLineAsync(output.Error);
             }
         }
-        return error is null ? ExitCodes.Success : error.Errno == OsErrors.EMSGSIZE ? ExitCodes.Usage : ExitCodes.Failure;
+        return output.ExitCode;
     }
 
-    private static string ToJson(Endpoint target, byte[] payload, EchoOutcome outcome, PythonError? error)
+    /// <summary>What an echo exchange prints: the seed's transcript, or the JSON object; the error line when it failed.</summary>
+    public static CommandOutput Render(Endpoint target, byte[] payload, EchoReport report) =>
+        Render(target, payload, new EchoOutcome(report.Socket, [.. report.Chunks.Select(chunk => chunk.ToArray())], report.RttMs, report.Error));
+
+    private static CommandOutput Render(Endpoint target, byte[] payload, EchoOutcome outcome)
+    {
+        var received = outcome.Received;
+        var error = outcome.Error
+            ?? (received.AsSpan().SequenceEqual(payload) ? null : new PythonError("ValueError", null, $"echoed data differs: sent {payload.Length} bytes, received {received.Length}"));
+        var transcript = new StringBuilder().AppendLine($"connecting to {target}");
+        if (outcome.Socket is not null)
+        {
+            transcript.AppendLine($"sending {PythonRepr.Bytes(payload)}");
+            foreach (var chunk in outcome.Chunks)
+            {
+                transcript.AppendLine($"received {PythonRepr.Bytes(chunk)}");
+            }
+            transcript.AppendLine("closing socket");
+        }
+        var exit = error is null ? ExitCodes.Success : error.Errno == OsErrors.EMSGSIZE ? ExitCodes.Usage : ExitCodes.Failure;
+        return new CommandOutput(exit, ToJson(target, payload, outcome, error), transcript.ToString().TrimEnd(), error is null ? null : $"agent: {error}");
+    }
+
+    private static JsonObject ToJson(Endpoint target, byte[] payload, EchoOutcome outcome, PythonError? error)
     {
         var result = new JsonObject { ["endpoint"] = target.ToString() };
         if (error is not null)
         {
-            return PythonJson.AddError(result, error).ToJsonString();
+            return PythonJson.AddError(result, error);
         }
         PythonJson.AddSocket(result, outcome.Socket!);
         result["sent"] = Encoding.UTF8.GetString(payload);
         result["received"] = Encoding.UTF8.GetString(outcome.Received);
         result["chunks"] = new JsonArray([.. outcome.Chunks.Select(c => (JsonNode)Encoding.UTF8.GetString(c))]);
         result["rtt_ms"] = Math.Round(outcome.RttMs, 3);
-        return result.ToJsonString();
+        return result;
     }
 }

@@ -31,10 +31,12 @@ internal static class LookupCommand
         var json = CliOptions.Json();
         var timeout = CliOptions.Timeout();
         var command = new Command("nameinfo", "socket.getnameinfo((host, port), flags)") { host, port, flags, json, timeout };
-        command.SetAction((parse, _) => CliOutput.Guard(parse.GetValue(json), () => CliResolver.RunAsync(
+        var remote = RemoteOptions.Create();
+        remote.AddTo(command);
+        command.SetAction((parse, cancellationToken) => CliOutput.Guard(parse.GetValue(json), () => CliResolver.RunAsync(
             new GetNameInfo(parse.GetValue(host)!, CliArguments.Port(parse.GetValue(port)!),
                 CliArguments.Flags(parse.GetValue(flags), CliArguments.NameInfoFlags)),
-            parse.GetValue(json), TimeSpan.FromSeconds(parse.GetValue(timeout)))));
+            parse.GetValue(json), TimeSpan.FromSeconds(parse.GetValue(timeout)), remote, parse, cancellationToken)));
         return command;
     }
 
@@ -49,8 +51,10 @@ internal static class LookupCommand
         }
         command.Options.Add(json);
         command.Options.Add(timeout);
-        command.SetAction((parse, _) => CliOutput.Guard(parse.GetValue(json), () => CliResolver.RunAsync(
-            request([.. arguments.Select(parse.GetValue)]), parse.GetValue(json), TimeSpan.FromSeconds(parse.GetValue(timeout)))));
+        var remote = RemoteOptions.Create();
+        remote.AddTo(command);
+        command.SetAction((parse, cancellationToken) => CliOutput.Guard(parse.GetValue(json), () => CliResolver.RunAsync(
+            request([.. arguments.Select(parse.GetValue)]), parse.GetValue(json), TimeSpan.FromSeconds(parse.GetValue(timeout)), remote, parse, cancellationToken)));
         return command;
     }
 

@@ -30,7 +30,9 @@ internal static class ResolveCommand
         {
             host, port, family, type, proto, flags, json, timeout,
         };
-        command.SetAction((parse, _) => CliOutput.Guard(parse.GetValue(json), () =>
+        var remote = RemoteOptions.Create();
+        remote.AddTo(command);
+        command.SetAction((parse, cancellationToken) => CliOutput.Guard(parse.GetValue(json), () =>
         {
             var hostText = parse.GetValue(host)!;
             var request = new GetAddrInfo(
@@ -40,13 +42,13 @@ internal static class ResolveCommand
                 CliArguments.Types[parse.GetValue(type)!],
                 CliArguments.Proto(parse.GetValue(proto)!),
                 CliArguments.Flags(parse.GetValue(flags), CliArguments.AddrInfoFlags));
-            return CliResolver.RunAsync(request, parse.GetValue(json), TimeSpan.FromSeconds(parse.GetValue(timeout)), Text);
+            return CliResolver.RunAsync(request, parse.GetValue(json), TimeSpan.FromSeconds(parse.GetValue(timeout)), remote, parse, cancellationToken);
         }));
         return command;
     }
 
     /// <summary>The PyMOTW socket_getaddrinfo.py layout, one block per entry.</summary>
-    private static string Text(ResolutionResult result)
+    public static string Text(ResolutionResult result)
     {
         var sb = new StringBuilder();
         foreach (var e in ((AddrInfoList)result).Entries)

@@ -46,12 +46,22 @@ internal sealed class NodeApiClient : IDisposable
         Node.HostPort.TryParse(address, out _, out var error) ? null : $"--api: {error}";
 
     /// <summary>GETs <paramref name="path"/> and returns the JSON body of a 2xx answer.</summary>
-    public async Task<JsonNode> GetAsync(string path, CancellationToken cancellationToken)
+    public Task<JsonNode> GetAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+
+    /// <summary>POSTs <paramref name="body"/> to <paramref name="path"/> and returns the JSON body of a 2xx answer.</summary>
+    public Task<JsonNode> PostAsync(string path, JsonNode body, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json") }, cancellationToken);
+
+    private async Task<JsonNode> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
         {
-            response = await _http.GetAsync(path, cancellationToken);
+            using (request)
+            {
+                response = await _http.SendAsync(request, cancellationToken);
+            }
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException socket)
         {
@@ -83,6 +93,11 @@ internal sealed class NodeApiClient : IDisposable
             {
                 body = null;
             }
+            if (response.StatusCode == HttpStatusCode.BadRequest && body?["strerror"]?.GetValue<string>() is { } refusal)
+            {
+                // The node refused the arguments (an unknown node name, a bad value): the user's to fix, said as the node said it.
+                throw new NodeApiException(refusal, badRequest: true);
+            }
             if (!response.IsSuccessStatusCode || body is null)
             {
                 var detail = body?["strerror"]?.GetValue<string>() ?? $"HTTP {(int)response.StatusCode}";
@@ -97,4 +112,10 @@ internal sealed class NodeApiClient : IDisposable
 }
 
 /// <summary>A request to a node's API that did not get an answer to show; the message is the line to print.</summary>
-internal sealed class NodeApiException(string message) : Exception(message);
+/// <param name="message">The line to print.</param>
+/// <param name="badRequest">True when the node refused the request's arguments (the CLI's exit status 2).</param>
+internal sealed class NodeApiException(string message, bool badRequest = false) : Exception(message)
+{
+    /// <summary>True when the node refused the request's arguments.</summary>
+    public bool BadRequest { get; } = badRequest;
+}

@@ -24,14 +24,30 @@ internal static class AkkaHocon
     /// A node's cluster settings beyond what Akka.Hosting's options set: the host, not Akka, ends the process after
     /// coordinated shutdown (so the exit status is ours); a node that cannot reach its seeds keeps trying; and the
     /// remoting port is the node's alone (reuse-addr on Linux means SO_REUSEPORT from .NET, which let a second node
-    /// bind the same port and take half of the first one's connections).
+    /// bind the same port and take half of the first one's connections). Failure detection and downing are spelled out,
+    /// though they are Akka's defaults, because docs/cluster.md explains them: a member is unreachable after about 5-7 s
+    /// without heartbeats (1 s apart, 3 s of pause tolerated for GC and load), and 20 s after the unreachable set last
+    /// changed, the split-brain resolver keeps the side with the majority of members (the side with the lowest address
+    /// on a tie) and downs the rest; a downed node leaves and exits 1, and rejoins when restarted.
     /// </summary>
     public static Config Cluster { get; } = ConfigurationFactory.ParseString("""
         akka {
           remote.dot-netty.tcp.tcp-reuse-addr = off
           coordinated-shutdown.exit-clr = off
-          cluster.shutdown-after-unsuccessful-join-seed-nodes = off
-          cluster.log-info-verbose = off
+          cluster {
+            shutdown-after-unsuccessful-join-seed-nodes = off
+            log-info-verbose = off
+            failure-detector {
+              heartbeat-interval = 1s
+              threshold = 8.0
+              acceptable-heartbeat-pause = 3s
+            }
+            downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+            split-brain-resolver {
+              active-strategy = keep-majority
+              stable-after = 20s
+            }
+          }
         }
         """);
 

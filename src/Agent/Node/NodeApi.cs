@@ -10,9 +10,10 @@ using Microsoft.AspNetCore.Http;
 namespace Agent.Node;
 
 /// <summary>
-/// The node's HTTP API (docs/api.md): <c>GET /api/nodes</c> (the members), <c>GET /health/live</c> (the process
-/// answers) and <c>GET /health/ready</c> (an Up member with every configured service bound; 503 otherwise, saying
-/// what is not). With a token configured every request must carry <c>Authorization: Bearer TOKEN</c>, compared in
+/// The node's HTTP API (docs/api.md): <c>GET /api/nodes</c> (the members), <c>POST /api/requests/KIND</c> (a lookup,
+/// address conversion, echo or connect run on chosen members at once, <see cref="RemoteRequests"/>), <c>GET /health/live</c>
+/// (the process answers) and <c>GET /health/ready</c> (an Up member with every configured service bound; 503 otherwise,
+/// saying what is not). With a token configured every request must carry <c>Authorization: Bearer TOKEN</c>, compared in
 /// constant time; otherwise 401. Every answer is JSON.
 /// </summary>
 internal static class NodeApi
@@ -60,7 +61,93 @@ internal static class NodeApi
             var list = await (await directory.GetAsync(cancel)).Ask<MemberDirectory.MemberList>(MemberDirectory.GetMembers.Instance, ActorTimeout, cancel);
             return Json(StatusCodes.Status200OK, NodesJson(list));
         });
+        app.MapPost("/api/requests/{kind}", (string kind, HttpRequest request, IRequiredActor<MemberDirectory> directory, ActorSystem system, CancellationToken cancel) =>
+            RunAsync(kind, request, directory, system, options.MaxBodyBytes, cancel));
     }
+
+    /// <summary>The longest <c>timeout</c> a request may give, in seconds.</summary>
+    public const double MaxTimeoutSeconds = 3600;
+
+    private static readonly string[] RequestFields = ["on", "timeout", "request"];
+
+    // POST /api/requests/KIND {"on": "all" | ["NODE", ...], "timeout": SECONDS, "request": {...}}: the request run on each
+    // chosen member at once, one result per member in the members' order.
+    private static async Task<IResult> RunAsync(string kind, HttpRequest request, IRequiredActor<MemberDirectory> directory, ActorSystem system,
+        int maxBodyBytes, CancellationToken cancel)
+    {
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancel);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return BadRequest("the body is not JSON");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Json(StatusCodes.Status413PayloadTooLarge, Error("PayloadTooLarge", $"the body is over the {maxBodyBytes} bytes a request may have"));
+        }
+        if (body is not JsonObject fields)
+        {
+            return BadRequest("the body must be a JSON object");
+        }
+        if (fields.Select(field => field.Key).FirstOrDefault(key => !RequestFields.Contains(key, StringComparer.Ordinal)) is { } unknown)
+        {
+            return BadRequest($"unknown field '{Messages.Endpoint.Escaped(unknown)}' (fields: {string.Join(", ", RequestFields)})");
+        }
+        var seconds = 10.0;
+        if (fields["timeout"] is { } timeoutField && (timeoutField is not JsonValue value || !value.TryGetValue(out seconds) || seconds is not (> 0 and <= MaxTimeoutSeconds)))
+        {
+            return BadRequest($"timeout must be a number of seconds above 0 and at most {MaxTimeoutSeconds}");
+        }
+        var names = OnField(fields["on"]);
+        if (names is null)
+        {
+            return BadRequest("on must be \"all\" or a list of node names");
+        }
+        var parsed = RemoteRequests.Parse(kind, fields["request"], out var problem);
+        if (parsed is null)
+        {
+            return BadRequest(problem ?? "request: invalid");
+        }
+        var list = await (await directory.GetAsync(cancel)).Ask<MemberDirectory.MemberList>(MemberDirectory.GetMembers.Instance, ActorTimeout, cancel);
+        var byName = list.Members.GroupBy(member => member.Name, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
+        if (names is not ["all"] && names.FirstOrDefault(name => !byName.ContainsKey(name)) is { } stranger)
+        {
+            return BadRequest($"unknown node '{Messages.Endpoint.Escaped(stranger)}' (members: {string.Join(", ", byName.Keys)})");
+        }
+        IReadOnlyList<MemberDirectory.MemberInfo> targets = names is ["all"] ? [.. byName.Values] : [.. names.Distinct(StringComparer.Ordinal).Select(name => byName[name])];
+        var timeout = TimeSpan.FromSeconds(seconds);
+        if (parsed.Timeout is { } own && own > timeout)
+        {
+            timeout = own;
+        }
+        var results = new JsonArray();
+        foreach (var (node, output) in await FanOut.AskAsync(system, targets, parsed.Message, parsed.Render, timeout, cancel))
+        {
+            results.Add(new JsonObject
+            {
+                ["node"] = node,
+                ["exit"] = output.ExitCode,
+                ["json"] = output.Json.DeepClone(),
+                ["text"] = output.Text,
+                ["error"] = output.Error,
+            });
+        }
+        return Json(StatusCodes.Status200OK, new JsonObject { ["results"] = results });
+    }
+
+    // "all", or the node names (a list, or one name).
+    private static IReadOnlyList<string>? OnField(JsonNode? on) => on switch
+    {
+        JsonValue value when value.TryGetValue<string>(out var one) && one.Length > 0 => [one],
+        JsonArray list when list.Count > 0 && list.All(item => item is JsonValue v && v.TryGetValue<string>(out var name) && name.Length > 0) =>
+            [.. list.Select(item => item!.GetValue<string>())],
+        _ => null,
+    };
+
+    private static IResult BadRequest(string message) => Json(StatusCodes.Status400BadRequest, Error("BadRequest", message));
 
     /// <summary>The body of <c>GET /api/nodes</c>.</summary>
     public static JsonObject NodesJson(MemberDirectory.MemberList list)

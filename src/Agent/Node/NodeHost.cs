@@ -4,6 +4,7 @@ using Agent.Actors;
 using Agent.Actors.Cluster;
 using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
+using Agent.Actors.Resolution;
 using Agent.Hosting;
 using Akka;
 using Akka.Actor;
@@ -83,6 +84,7 @@ internal static class NodeHost
                 .AddNodeReporter(endpoints, stdout, stderr, exit)
                 .AddMemberDirectory(seedItself: options.Node.Seeds.Count == 0)
                 .AddIoManager(options)
+                .AddRequests()
                 .AddEchoServices(endpoints, options.EchoChunk, options.ToIoSettings(), options.ToEchoLimits()));
             await using var app = builder.Build();
             NodeApi.Map(app, options.Api);
@@ -182,13 +184,28 @@ internal static class NodeHost
             }
         });
 
-    /// <summary>The IO manager (with its resolver) under the key <see cref="IoManager"/>; stopped in the service-stop phase.</summary>
+    /// <summary>
+    /// The node's resolver (key <see cref="ResolverActor"/>), which every lookup of the node goes through (its sockets'
+    /// and other nodes' requests alike, one cache and one pool), and the IO manager over it (key <see cref="IoManager"/>);
+    /// both stopped in the service-stop phase.
+    /// </summary>
     private static AkkaConfigurationBuilder AddIoManager(this AkkaConfigurationBuilder akka, NodeOptions options) =>
         akka.WithActors((system, registry) =>
         {
-            var io = system.ActorOf(IoManager.Props(options.ToIoSettings(), resolverSettings: options.ToResolverSettings()), "io");
+            var settings = options.ToResolverSettings();
+            var resolver = system.ActorOf(ResolverActor.Props(settings), "resolver");
+            registry.Register<ResolverActor>(resolver);
+            var io = system.ActorOf(IoManager.Props(options.ToIoSettings(), new ResolverActorAddressResolver(resolver, settings.Timeout + TimeSpan.FromSeconds(5))), "io");
             registry.Register<IoManager>(io);
-            StopInPhase(system, CoordinatedShutdown.PhaseServiceStop, "stop-io", [io]);
+            StopInPhase(system, CoordinatedShutdown.PhaseServiceStop, "stop-io", [io, resolver]);
+        });
+
+    /// <summary>The request actor (key <see cref="RequestActor"/>) that runs other nodes' requests here.</summary>
+    private static AkkaConfigurationBuilder AddRequests(this AkkaConfigurationBuilder akka) =>
+        akka.WithActors((system, registry) =>
+        {
+            var (io, resolver) = (registry.Get<IoManager>(), registry.Get<ResolverActor>());
+            registry.Register<RequestActor>(system.ActorOf(Props.Create(() => new RequestActor(io, resolver)), RequestActor.Name));
         });
 
     /// <summary>One supervised echo service per endpoint, reporting to the <see cref="NodeReporter"/>; stopped first on shutdown.</summary>

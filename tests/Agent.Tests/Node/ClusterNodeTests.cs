@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agent.Tests.Testbeds;
 using Agent.TestSupport;
@@ -138,6 +139,143 @@ public sealed class ClusterNodeTests
         var ready = await WaitForReadinessAsync(http, body => body["ready"]!.GetValue<bool>());
         Assert.Equal(HttpStatusCode.OK, ready.Status);
         Assert.Equal($"tcp:127.0.0.1:{port}", ready.Body["services"]![0]!["local"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task OnAll_EachCommand_OneResultPerNodeExactlyAsTheCommandPrintsLocally()
+    {
+        using var dir = new TempDirectory();
+        await using var first = await RunningNode.StartAsync(dir, "first");
+        await using var second = await RunningNode.StartAsync(dir, "second", "--seed", first.Remote);
+        await WaitForMembersAsync(first.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up"));
+        var echo = first.Process.Stdout.Split('\n').Single(l => l.StartsWith("listening tcp ", StringComparison.Ordinal))["listening tcp ".Length..];
+        string[][] commands =
+        [
+            ["resolve", "localhost", "80", "--type", "stream"],
+            ["lookup", "hostbyname", "no-such-host.invalid"],
+            ["lookup", "servbyname", "http", "tcp"],
+            ["addr", "aton", "127.1"],
+            ["addr", "ntoa", "zz"],
+            ["echo", $"tcp:{echo}", "over the fleet"],
+            ["connect", "127.0.0.1", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        ];
+        foreach (var command in commands)
+        {
+            var local = await AgentProcess.RunAgentAsync(dir.Path, [.. command, "--json"]);
+            var remote = await AgentProcess.RunAgentAsync(dir.Path, [.. command, "--json", "--on", "all", "--api", second.Api]);
+            Assert.True(local.ExitCode == remote.ExitCode, $"{string.Join(' ', command)}: exit {local.ExitCode} here, {remote.ExitCode} with --on; {remote.Stderr}");
+            if (local.ExitCode == 2)
+            {
+                // Refused arguments are refused before any node runs them, in the same words.
+                Assert.Equal("", remote.Stdout);
+                Assert.Equal(local.Stderr.Trim(), remote.Stderr.Trim());
+                continue;
+            }
+            var byNode = JsonNode.Parse(remote.Stdout)!.AsObject();
+            Assert.Equal(["first", "second"], byNode.Select(pair => pair.Key));
+            foreach (var (node, value) in byNode)
+            {
+                // Timings differ from run to run; everything else is what the command prints here.
+                Assert.Equal(WithoutTimings(JsonNode.Parse(local.Stdout.Trim().Split('\n')[^1])!), WithoutTimings(value!));
+            }
+        }
+
+        var text = await AgentProcess.RunAgentAsync(dir.Path, "lookup", "servbyname", "http", "tcp", "--on", "second,first", "--api", first.Api);
+        Assert.Equal(0, text.ExitCode);
+        // Named nodes answer in the order named; `all` in the members' order.
+        Assert.Equal(["== second ==", "80", "== first ==", "80"], text.Stdout.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task On_UnknownNodeOrBadName_ExitsTwoNamingIt()
+    {
+        using var dir = new TempDirectory();
+        await using var node = await RunningNode.StartAsync(dir, "only");
+        var unknown = await AgentProcess.RunAgentAsync(dir.Path, "resolve", "localhost", "--on", "only,ghost", "--api", node.Api);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Equal("agent: unknown node 'ghost' (members: only)", unknown.Stderr.Trim());
+        var bad = await AgentProcess.RunAgentAsync(dir.Path, "resolve", "localhost", "--on", "no spaces", "--api", node.Api);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.StartsWith("agent: --on: 'no spaces' is not a node name", bad.Stderr.Trim(), StringComparison.Ordinal);
+        var refused = await AgentProcess.RunAgentAsync(dir.Path, "addr", "ntoa", "zz", "--on", "all", "--api", node.Api);
+        Assert.Equal(2, refused.ExitCode);
+    }
+
+    [Fact]
+    public async Task On_NoNodeAtTheApi_ExitsOneAtOnce()
+    {
+        using var dir = new TempDirectory();
+        var port = FreePort();
+        var (code, stdout, stderr) = await AgentProcess.RunAgentAsync(dir.Path, "resolve", "localhost", "80", "--on", "all", "--api", $"127.0.0.1:{port}");
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.StartsWith($"agent: no node answers at 127.0.0.1:{port} (connection refused)", stderr.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MemberKilled_RequestsAnswerNodeUnreachableWithinTheDeadline_RestartedItRejoins()
+    {
+        using var dir = new TempDirectory();
+        await using var first = await RunningNode.StartAsync(dir, "first");
+        var second = await RunningNode.StartAsync(dir, "second", "--seed", first.Remote);
+        await WaitForMembersAsync(first.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up"));
+
+        second.Process.Signal(9);
+        await second.Process.WaitForExitAsync();
+        await second.DisposeAsync();
+        var (code, stdout, _) = await AgentProcess.RunAgentAsync(dir.Path, "resolve", "localhost", "80", "--json", "--timeout", "1", "--on", "all", "--api", first.Api);
+        Assert.Equal(1, code);
+        var byNode = JsonNode.Parse(stdout)!;
+        Assert.Equal(JsonValueKind.Array, byNode["first"]!.GetValueKind());
+        Assert.Equal("NodeUnreachable", byNode["second"]!["error"]!.GetValue<string>());
+        Assert.StartsWith("second (akka.tcp://agent@", byNode["second"]!["strerror"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Once the failure detector has noticed, the answer comes without waiting for the deadline.
+        await WaitForMembersAsync(first.Api, list => list.Any(m => m["name"]!.GetValue<string>() == "second" && !m["reachable"]!.GetValue<bool>())
+            || list.Count == 1);
+
+        await using var again = await RunningNode.StartAsync(dir, "second", "--seed", first.Remote, "--remote", second.Remote);
+        await WaitForMembersAsync(first.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up" && m["reachable"]!.GetValue<bool>()));
+        var healed = await AgentProcess.RunAgentAsync(dir.Path, "lookup", "servbyname", "http", "--on", "all", "--api", first.Api);
+        Assert.Equal(0, healed.ExitCode);
+    }
+
+    // Round-trip and attempt times are measurements, not results: zeroed for comparison.
+    private static string WithoutTimings(JsonNode node)
+    {
+        var copy = node.DeepClone();
+        Zero(copy);
+        return copy.ToJsonString();
+
+        static void Zero(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var key in o.Select(p => p.Key).ToList())
+                    {
+                        if (key is "rtt_ms" or "started_ms" or "elapsed_ms")
+                        {
+                            o[key] = 0;
+                        }
+                        else if (key == "local")
+                        {
+                            o[key] = null;
+                        }
+                        else
+                        {
+                            Zero(o[key]);
+                        }
+                    }
+                    break;
+                case JsonArray a:
+                    foreach (var item in a)
+                    {
+                        Zero(item);
+                    }
+                    break;
+            }
+        }
     }
 
     private static int FreePort()

@@ -1,0 +1,90 @@
+using Agent.Actors.Io;
+using Agent.Actors.Resolution;
+using Agent.Cli;
+using Agent.Clients;
+using Agent.Messages;
+using Agent.Messages.Io;
+using Agent.Messages.Requests;
+using Agent.Messages.Resolution;
+using Akka.Actor;
+
+namespace Agent.Node;
+
+/// <summary>
+/// The node's request actor (<c>/user/requests</c> on every node): runs what another node's API fans out (<c>agent ...
+/// --on NODE</c>) here, with this node's resolver, sockets and interfaces, and answers the asker exactly once with the
+/// same result records the local command prints: a lookup (<see cref="ResolutionRequest"/>) goes to the node's resolver,
+/// which answers <see cref="Resolved"/> or <see cref="ResolutionFailed"/>; <see cref="AddrCall"/> is answered
+/// <see cref="AddrAnswer"/>; <see cref="EchoProbe"/> <see cref="EchoReport"/>; <see cref="ConnectProbe"/>
+/// <see cref="ConnectReport"/>. Each exchange runs in a child of its own, so requests run concurrently. Requests come from
+/// the network: each is checked against the same bounds the CLI applies before anything runs.
+/// </summary>
+internal sealed class RequestActor : ReceiveActor
+{
+    /// <summary>The actor's name under <c>/user</c>, the same on every node.</summary>
+    public const string Name = "requests";
+
+    /// <summary>Answers requests with <paramref name="io"/> (sockets) and <paramref name="resolver"/> (a ResolverActor).</summary>
+    public RequestActor(IActorRef io, IActorRef resolver)
+    {
+        Receive<ResolutionRequest>(request =>
+        {
+            if (NativeLookups.ArgumentProblem(request) is { } problem)
+            {
+                Sender.Tell(new ResolutionFailed(request, new PythonError("ValueError", null, problem)));
+                return;
+            }
+            resolver.Forward(request);
+        });
+        Receive<AddrCall>(call => Sender.Tell(AddrCommand.Call(call)));
+        Receive<EchoProbe>(probe =>
+        {
+            var problem = probe.Payload.Length > EchoProbe.MaxPayload
+                ? $"payload of {probe.Payload.Length} bytes is over the {EchoProbe.MaxPayload} a remote echo carries"
+                : EchoCommand.Problem(probe.Target, probe.Payload.Length, probe.Chunk, probe.Timeout.TotalSeconds);
+            if (problem is not null)
+            {
+                Sender.Tell(new EchoReport(null, [], 0, new PythonError("ValueError", null, problem)));
+                return;
+            }
+            var done = new TaskCompletionSource<EchoOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Context.ActorOf(EchoClient.Props(io, probe.Target, probe.Payload.ToArray(), probe.Chunk, probe.Timeout, static () => { }, static _ => { }, done));
+            done.Task.PipeTo(Sender,
+                success: outcome => new EchoReport(outcome.Socket, [.. outcome.Chunks.Select(chunk => (ReadOnlyMemory<byte>)chunk)], outcome.RttMs, outcome.Error),
+                failure: e => new EchoReport(null, [], 0, OsErrors.FromException(e)));
+        });
+        Receive<ConnectProbe>(probe =>
+        {
+            var problem = ConnectCommand.Problem(probe.Port, probe.Timeout.TotalSeconds) ?? HostNameEncoding.ArgumentProblem(probe.Host);
+            if (problem is not null)
+            {
+                Sender.Tell(new ConnectReport(null, [], new PythonError("ValueError", null, problem)));
+                return;
+            }
+            Context.ActorOf(Akka.Actor.Props.Create(() => new ConnectOnce(io, probe, Sender)));
+        });
+    }
+
+    /// <summary>
+    /// One create_connection: the handler of the connection it makes, which closes when this actor stops after answering.
+    /// The connection race always answers (Connected or CommandFailed, within the timeout); the receive timeout only
+    /// guards against a bug there, so the asker is answered whatever happens.
+    /// </summary>
+    private sealed class ConnectOnce : ReceiveActor
+    {
+        public ConnectOnce(IActorRef io, ConnectProbe probe, IActorRef asker)
+        {
+            Context.SetReceiveTimeout(probe.Timeout + TimeSpan.FromSeconds(5));
+            io.Tell(new SockStream.CreateConnection(probe.Host, probe.Port, probe.Timeout), Self);
+            Receive<SockStream.Connected>(connected => Answer(asker, new ConnectReport(connected.Socket, connected.Attempts ?? [], null)));
+            Receive<SockStream.CommandFailed>(failed => Answer(asker, new ConnectReport(null, failed.Attempts ?? [], failed.Cause)));
+            Receive<ReceiveTimeout>(_ => Answer(asker, new ConnectReport(null, [], OsErrors.TimedOut)));
+        }
+
+        private void Answer(IActorRef asker, ConnectReport report)
+        {
+            asker.Tell(report);
+            Context.Stop(Self);
+        }
+    }
+}
