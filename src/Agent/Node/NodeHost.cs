@@ -49,6 +49,7 @@ internal static class NodeHost
             }
         }
         var level = LogLevels.Parse(options.Node.LogLevel);
+        string? verdict = null;
         // The process's one log pipeline: Akka (through Akka.Logger.Serilog), Kestrel and the host log here, all on stderr.
         Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Is(level)
@@ -106,7 +107,7 @@ internal static class NodeHost
             }
             catch (Exception e) when (StartFailure(e, options) is { } failure)
             {
-                await stderr.WriteLineAsync($"agent: {failure}");
+                verdict = $"agent: {failure}";
                 return Cli.ExitCodes.Failure;
             }
             finally
@@ -118,6 +119,12 @@ internal static class NodeHost
         finally
         {
             await Log.CloseAndFlushAsync();
+            // After the log is closed, so the verdict comes after what Akka logged of the failure (its remoting may
+            // still log its own shutdown, which runs on).
+            if (verdict is not null)
+            {
+                await stderr.WriteLineAsync(verdict);
+            }
         }
     }
 
