@@ -75,8 +75,8 @@ internal static class NodeHost
             builder.Services.AddAkka(SystemName, akka => akka
                 .AddHocon(AkkaHocon.Logging(LogLevels.ToAkka(level)), HoconAddMode.Prepend)
                 .AddHocon(AkkaHocon.Cluster, HoconAddMode.Prepend)
-                .WithRemoting(new RemoteOptions { HostName = ListenAddress(options.RemoteAddress).ToString(), Port = options.RemoteAddress.Port })
-                .WithClustering(new ClusterOptions { SeedNodes = [.. options.SeedAddresses.Select(seed => $"akka.tcp://{SystemName}@{seed}")] })
+                .WithRemoting(NodeTls.Remoting(options.Node.Tls, new RemoteOptions { HostName = ListenAddress(options.RemoteAddress).ToString(), Port = options.RemoteAddress.Port }))
+                .WithClustering(new ClusterOptions { SeedNodes = [.. options.SeedAddresses.Select(seed => $"{options.RemoteScheme}://{SystemName}@{seed}")] })
                 .AddHocon(AkkaHocon.Roles([NodeNames.NameRole(options.NodeName), .. options.Node.Labels.Select(label => $"{label.Key}={label.Value}")]), HoconAddMode.Prepend)
                 .WithWireSerializer()
                 .WithActors((system, _) => system.StartScheduler())
