@@ -69,6 +69,32 @@ public sealed class ClusterTlsTests
         await AssertServingAsync(dir, second, "first", "second");
     }
 
+    /// <summary>
+    /// Akka.Remote ends a node whose own (outbound) handshake fails: a node that does not trust its seed's certificate
+    /// stops, exit 1, saying so in one line; the seed logs the refused connection and goes on.
+    /// </summary>
+    [Fact]
+    public async Task NodeThatDistrustsItsSeed_StopsWithExitOneSayingWhy_TheSeedGoesOn()
+    {
+        using var dir = new TempDirectory();
+        using var ca = new TestCa(dir, "ca");
+        using var other = new TestCa(dir, "other-ca");
+        await using var first = await RunningNode.StartAsync(dir, "first", ca.Issue("first").RunOptions(ca.CertificatePath));
+
+        await using var lost = AgentProcess.StartAgent(dir.Path,
+            ["run", "--name", "lost", "--echo", "tcp:127.0.0.1:0", "--seed", first.Remote, .. other.Issue("lost").RunOptions(other.CertificatePath)]);
+
+        Assert.Equal(1, await lost.WaitForExitAsync(60));
+        var verdict = lost.Stderr.TrimEnd().Split('\n')[^1];
+        Assert.StartsWith("agent: TLS handshake failed on outbound connection to [", verdict, StringComparison.Ordinal);
+        Assert.EndsWith("Akka.Remote stops a node whose outbound TLS handshake fails", verdict, StringComparison.Ordinal);
+        Assert.Contains("TLS: rejected the certificate of ssl.tcp://agent@" + first.Remote + ": 'CN=first' does not chain to a certificate of node:tls:ca",
+            lost.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("member lost up", lost.Stdout, StringComparison.Ordinal);
+        await first.Process.ExpectStderrAsync("Rejected incoming connection", 20);
+        Assert.Equal(["first"], (await WaitForMembersAsync(first.Api, AllUp(1))).Select(m => m["name"]!.GetValue<string>()));
+    }
+
     [Fact]
     public async Task PinnedThumbprints_PinnedPeerJoins_UnpinnedPeerNeverAssociates()
     {
