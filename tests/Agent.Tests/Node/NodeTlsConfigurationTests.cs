@@ -223,7 +223,7 @@ public sealed class NodeTlsConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void Validate_CertificateForOneTlsUseOnly_NotANodes()
+    public void Validate_CertificateForOneTlsUseOnly_NotANodes_BothUsesOrNoRestrictionIs()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=server-only", key, HashAlgorithmName.SHA256);
@@ -239,10 +239,12 @@ public sealed class NodeTlsConfigurationTests : IDisposable
         using var serverOnly = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3]);
         using var nodeKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var node = TestCa.NodeRequest("both", nodeKey, []).Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), [4, 5, 6]);
+        using var anyUse = new CertificateRequest("CN=any-use", nodeKey, HashAlgorithmName.SHA256).Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), [7, 8, 9]);
         using var tls = Tls(ca: caPath);
 
         Assert.False(Check(tls, serverOnly));
         Assert.True(Check(tls, node));
+        Assert.True(Check(tls, anyUse));
     }
 
     private NodeTls Tls(string? ca = null, string[]? pins = null)
