@@ -203,12 +203,23 @@ internal sealed class NodeTls : IDisposable
                 chain.ChainPolicy.ExtraStore.Add(element.Certificate);
             }
         }
-        if (chain.Build(peer))
+        try
         {
-            return null;
+            if (chain.Build(peer))
+            {
+                return null;
+            }
+            var statuses = chain.ChainStatus.Select(status => status.StatusInformation.Trim()).Where(text => text.Length > 0).Distinct().ToList();
+            return statuses.Count > 0 ? string.Join("; ", statuses) : "no chain";
         }
-        var statuses = chain.ChainStatus.Select(status => status.StatusInformation.Trim()).Where(text => text.Length > 0).Distinct().ToList();
-        return statuses.Count > 0 ? string.Join("; ", statuses) : "no chain";
+        finally
+        {
+            // The chain's elements are copies the chain does not release.
+            foreach (var element in chain.ChainElements)
+            {
+                element.Certificate.Dispose();
+            }
+        }
     }
 
     private static X509Certificate2? LoadCertificate(List<string> errors, NodeOptions.TlsSection section)

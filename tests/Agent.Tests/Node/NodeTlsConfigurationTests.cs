@@ -192,6 +192,9 @@ public sealed class NodeTlsConfigurationTests : IDisposable
         Assert.False(Check(tls, stranger));
         Assert.False(Check(tls, selfSigned));
         Assert.False(Check(tls, null));
+        // The check leaves the peer's certificate usable (the connection still holds it).
+        Assert.True(Check(tls, peer));
+        Assert.Equal(64, peer.GetCertHashString(HashAlgorithmName.SHA256).Length);
     }
 
     [Fact]
