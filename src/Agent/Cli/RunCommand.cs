@@ -5,7 +5,7 @@ namespace Agent.Cli;
 
 /// <summary>
 /// <c>agent run [--config FILE] [--echo ENDPOINT]... [--chunk N] [--name NAME] [--log-level LEVEL] [--remote HOST:PORT]
-/// [--seed HOST:PORT]... [--label KEY=VALUE]... [--api HOST:PORT]</c>: runs a cluster node in the foreground until SIGTERM or Ctrl-C. Options are the top configuration layer (see <see cref="NodeConfiguration"/>).
+/// [--seed HOST:PORT]... [--label KEY=VALUE]... [--api HOST:PORT] [--tls-cert PEM --tls-key PEM --tls-ca PEM]</c>: runs a cluster node in the foreground until SIGTERM or Ctrl-C. Options are the top configuration layer (see <see cref="NodeConfiguration"/>).
 /// </summary>
 internal static class RunCommand
 {
@@ -32,9 +32,12 @@ internal static class RunCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var api = new Option<string?>("--api") { Description = "Where the node's HTTP API listens, HOST:PORT (key api:listen; default 127.0.0.1:9180)." };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "This node's certificate, a PEM file: turns on mutual TLS between nodes (key node:tls:certificate)." };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "The certificate's private key, a PEM file (key node:tls:key)." };
+        var tlsCa = new Option<string?>("--tls-ca") { Description = "The CA certificates peers' certificates must chain to, a PEM file (key node:tls:ca)." };
         var command = new Command("run", "Run a node in the foreground on the embedded config, a config file, AGENT_ variables and these options.")
         {
-            config, echo, chunk, name, logLevel, remote, seeds, labels, api,
+            config, echo, chunk, name, logLevel, remote, seeds, labels, api, tlsCert, tlsKey, tlsCa,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -46,6 +49,9 @@ internal static class RunCommand
             Add(overrides, "node:logLevel", result.GetValue(logLevel));
             Add(overrides, "node:remote", result.GetValue(remote));
             Add(overrides, "api:listen", result.GetValue(api));
+            Add(overrides, "node:tls:certificate", result.GetValue(tlsCert));
+            Add(overrides, "node:tls:key", result.GetValue(tlsKey));
+            Add(overrides, "node:tls:ca", result.GetValue(tlsCa));
             overrides.AddRange((result.GetValue(seeds) ?? []).Select((seed, i) => KeyValuePair.Create($"node:seeds:{i}", (string?)seed)));
             foreach (var label in result.GetValue(labels) ?? [])
             {

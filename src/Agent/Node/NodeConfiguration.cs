@@ -10,7 +10,7 @@ namespace Agent.Node;
 /// <summary>
 /// Builds the node's configuration from four layers, each overriding the one before: the embedded
 /// <c>config/agent.json</c>, the <c>--config FILE</c> (JSON), <c>AGENT_</c> environment variables (<c>__</c> for
-/// nesting: <c>AGENT_RESOLVER__TIMEOUT=00:00:05</c>), and command-line options. A list (<c>echo</c>, <c>node:seeds</c>) is taken whole
+/// nesting: <c>AGENT_RESOLVER__TIMEOUT=00:00:05</c>), and command-line options. A list (<c>echo</c>, <c>node:seeds</c>, <c>node:tls:pinnedThumbprints</c>) is taken whole
 /// from the highest layer that sets it, never merged item by item. A key that names no setting, or a value
 /// that does not convert or is out of range, is an error naming the key; environment variables whose first
 /// segment names no setting are left alone, since other tools share the prefix (<c>AGENT_TEST_TIME_FACTOR</c>).
@@ -70,6 +70,7 @@ internal static class NodeConfiguration
         }
         options.Echo = TopLayerList(configuration, "echo");
         options.Node.Seeds = TopLayerList(configuration, "node:seeds");
+        options.Node.Tls.PinnedThumbprints = TopLayerList(configuration, "node:tls:pinnedThumbprints");
         errors.AddRange(options.Validate());
         return errors.Count > 0 ? (null, errors) : (options, errors);
     }

@@ -74,11 +74,13 @@ internal static class NodeHost
             });
             builder.Services.AddRoutingCore();
             var exit = new ExitStatus();
+            ActorSystem? actorSystem = null;
             builder.Services.AddAkka(SystemName, akka => akka
                 .AddHocon(AkkaHocon.Logging(LogLevels.ToAkka(level)), HoconAddMode.Prepend)
                 .AddHocon(AkkaHocon.Cluster, HoconAddMode.Prepend)
-                .WithRemoting(new RemoteOptions { HostName = ListenAddress(options.RemoteAddress).ToString(), Port = options.RemoteAddress.Port })
-                .WithClustering(new ClusterOptions { SeedNodes = [.. options.SeedAddresses.Select(seed => $"akka.tcp://{SystemName}@{seed}")] })
+                .WithActors((system, _) => actorSystem = system)
+                .WithRemoting(NodeTls.Remoting(options.Node.Tls, new RemoteOptions { HostName = ListenAddress(options.RemoteAddress).ToString(), Port = options.RemoteAddress.Port }))
+                .WithClustering(new ClusterOptions { SeedNodes = [.. options.SeedAddresses.Select(seed => $"{options.RemoteScheme}://{SystemName}@{seed}")] })
                 .AddHocon(AkkaHocon.Roles([NodeNames.NameRole(options.NodeName), .. options.Node.Labels.Select(label => $"{label.Key}={label.Value}")]), HoconAddMode.Prepend)
                 .WithWireSerializer()
                 .WithActors((system, _) => system.StartScheduler())
@@ -113,6 +115,13 @@ internal static class NodeHost
             finally
             {
                 Console.SetOut(console);
+            }
+            // Akka may end the node itself (an outbound TLS handshake failed, the cluster downed it); the host then stops as
+            // if asked to, and would exit 0: say why, and exit 1.
+            if (exit.Code == Cli.ExitCodes.Success && actorSystem is not null && ExitStatus.Unexpected(CoordinatedShutdown.Get(actorSystem).ShutdownReason) is { } why)
+            {
+                await stderr.WriteLineAsync($"agent: {why}");
+                return Cli.ExitCodes.Failure;
             }
             return exit.Code;
         }

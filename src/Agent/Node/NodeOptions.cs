@@ -39,6 +39,9 @@ internal sealed class NodeOptions
     /// <summary>The remoting endpoint; call after <see cref="Validate"/> found nothing.</summary>
     public HostPort RemoteAddress => ParseAddress(Node.Remote);
 
+    /// <summary>The scheme of Akka addresses: <c>akka.ssl.tcp</c> with TLS, else <c>akka.tcp</c>.</summary>
+    public string RemoteScheme => Node.Tls.Enabled ? "akka.ssl.tcp" : "akka.tcp";
+
     /// <summary>The seeds; call after <see cref="Validate"/> found nothing.</summary>
     public IReadOnlyList<HostPort> SeedAddresses => [.. Node.Seeds.Select(ParseAddress)];
 
@@ -73,11 +76,14 @@ internal sealed class NodeOptions
                 errors.Add($"node:labels:{key}: {problem}");
             }
         }
-        if (remote is { IsLoopback: false })
+        if (remote is { IsLoopback: false } && !Node.Tls.Enabled)
         {
-            errors.Add($"node:remote {remote} is not a loopback address: remoting beyond loopback needs mutual TLS, "
-                + "which this version cannot set up yet; bind remoting to 127.0.0.1 or [::1]");
+            errors.Add($"node:remote {remote} is not a loopback address: remoting beyond loopback needs mutual TLS: set node:tls:certificate "
+                + "and node:tls:key (this node's PEM certificate and private key) and node:tls:ca (the PEM CA certificates peers must chain to) "
+                + "or node:tls:pinnedThumbprints (the peers' SHA-256 thumbprints); see docs/cluster.md. Or bind remoting to 127.0.0.1 or [::1]");
         }
+        // Loading checks that the files exist and hold what they should; the host loads them again to use them.
+        NodeTls.Load(Node.Tls, errors)?.Dispose();
         Address(errors, "api:listen", Api.Listen, out var api, listen: true);
         if (api is { IsLoopback: false } && string.IsNullOrEmpty(Api.Token))
         {
@@ -222,6 +228,32 @@ internal sealed class NodeOptions
 
         /// <summary>How long SIGTERM may take before the process exits anyway. Defaults to 10 s.</summary>
         public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>Mutual TLS between nodes; off by default, required for a <see cref="Remote"/> beyond loopback.</summary>
+        public TlsSection Tls { get; set; } = new();
+    }
+
+    /// <summary>
+    /// <c>node:tls</c>: mutual TLS for remoting (see <see cref="NodeTls"/>), on when <see cref="Certificate"/> is set. Every
+    /// member of a cluster must have it on or off alike: the address scheme (<c>akka.ssl.tcp</c>) differs. Relative paths
+    /// are taken from the working directory.
+    /// </summary>
+    internal sealed class TlsSection
+    {
+        /// <summary>This node's certificate (PEM file; the first certificate in it), presented to every peer, accepting and connecting alike.</summary>
+        public string? Certificate { get; set; }
+
+        /// <summary>The certificate's private key (PEM file, unencrypted, RSA or EC). Keep it readable by the node's user only.</summary>
+        public string? Key { get; set; }
+
+        /// <summary>A PEM file of the CA certificates a peer's certificate must chain to; the system's trust store is never consulted.</summary>
+        public string? Ca { get; set; }
+
+        /// <summary>The SHA-256 thumbprints (64 hex digits, colons allowed) a peer's certificate must have one of. A later layer replaces the list whole.</summary>
+        public List<string> PinnedThumbprints { get; set; } = [];
+
+        /// <summary>Whether TLS is on: a certificate is configured.</summary>
+        public bool Enabled => Certificate is { Length: > 0 };
     }
 
     /// <summary><c>api</c>: the node's HTTP API (members, health, requests).</summary>

@@ -81,4 +81,19 @@ internal sealed class ExitStatus
 {
     /// <summary>The status <c>agent run</c> exits with.</summary>
     public int Code { get; set; } = Cli.ExitCodes.Success;
+
+    /// <summary>
+    /// Why the actor system shut down, in one line, when it was not the host that stopped it (SIGTERM, Ctrl-C, a reported
+    /// failure: Akka.Hosting's <see cref="CoordinatedShutdown.ClrExitReason"/>); null when it was, or nothing did.
+    /// </summary>
+    public static string? Unexpected(CoordinatedShutdown.Reason? reason) => reason switch
+    {
+        null or CoordinatedShutdown.ClrExitReason => null,
+        CoordinatedShutdown.ClusterDowningReason => "the cluster downed this node (the other members could not reach it); it stopped",
+        CoordinatedShutdown.ClusterLeavingReason => "this node left the cluster; it stopped",
+        // Akka.Remote's reason is internal: a TLS handshake failed on a connection this node opened, which ends the node.
+        _ when reason.GetType().Name == "TlsHandshakeFailureReason" =>
+            $"{reason} (the log above says whose certificate was refused and why); Akka.Remote stops a node whose outbound TLS handshake fails",
+        _ => $"the actor system shut down: {reason}",
+    };
 }

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Agent.Tests.Testbeds;
 using Agent.TestSupport;
 using Xunit;
+using static Agent.Tests.Node.ClusterTestKit;
 
 namespace Agent.Tests.Node;
 
@@ -277,109 +278,5 @@ public sealed class ClusterNodeTests
                     break;
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
-    // Membership converges over gossip: ask the API until the members are as expected, within a dilated deadline.
-    private static async Task<IReadOnlyList<JsonNode>> WaitForMembersAsync(string api, Func<IReadOnlyList<JsonNode>, bool> expected)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{api}/") };
-        using var deadline = new CancellationTokenSource(TestBed.Dilated(30));
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        IReadOnlyList<JsonNode> members = [];
-        do
-        {
-            var body = JsonNode.Parse(await http.GetStringAsync("api/nodes", deadline.Token))!;
-            members = [.. body["members"]!.AsArray().Select(m => m!)];
-            if (expected(members))
-            {
-                return members;
-            }
-        }
-        while (await WaitTick(tick, deadline.Token));
-        throw new Xunit.Sdk.XunitException($"members never as expected; last: {string.Join(", ", members.Select(m => m.ToJsonString()))}");
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonNode Body)> WaitForReadinessAsync(HttpClient http, Func<JsonNode, bool> expected)
-    {
-        using var deadline = new CancellationTokenSource(TestBed.Dilated(30));
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        JsonNode? body = null;
-        do
-        {
-            using var response = await http.GetAsync("health/ready", deadline.Token);
-            body = JsonNode.Parse(await response.Content.ReadAsStringAsync(deadline.Token))!;
-            if (expected(body))
-            {
-                return (response.StatusCode, body);
-            }
-        }
-        while (await WaitTick(tick, deadline.Token));
-        throw new Xunit.Sdk.XunitException($"readiness never as expected; last: {body?.ToJsonString()}");
-    }
-
-    private static async Task<bool> WaitTick(PeriodicTimer tick, CancellationToken deadline)
-    {
-        try
-        {
-            return await tick.WaitForNextTickAsync(deadline);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>An <c>agent run</c> that has joined its cluster: its remoting and API addresses read from its stdout.</summary>
-    private sealed class RunningNode : IAsyncDisposable
-    {
-        private RunningNode(AgentProcess process, string remote, string api)
-        {
-            Process = process;
-            Remote = remote;
-            Api = api;
-        }
-
-        public AgentProcess Process { get; }
-
-        /// <summary><c>127.0.0.1:PORT</c> of its remoting.</summary>
-        public string Remote { get; }
-
-        /// <summary><c>127.0.0.1:PORT</c> of its API.</summary>
-        public string Api { get; }
-
-        public static async Task<RunningNode> StartAsync(TempDirectory dir, string name, params string[] args) =>
-            await StartAsync(dir, name, null, args);
-
-        public static async Task<RunningNode> StartAsync(TempDirectory dir, string name, IReadOnlyDictionary<string, string>? environment, params string[] args)
-        {
-            var process = AgentProcess.StartAgent(dir.Path, environment ?? new Dictionary<string, string>(),
-                ["run", "--name", name, "--echo", "tcp:127.0.0.1:0", .. args]);
-            try
-            {
-                // The API's line and the membership line come in either order.
-                bool Api(string line) => line.StartsWith("listening api ", StringComparison.Ordinal);
-                var lines = new List<string>();
-                for (var i = 0; i < 2; i++)
-                {
-                    lines.Add(await process.ExpectLineAsync(l => Api(l) || l.StartsWith($"member {name} up at akka.tcp://agent@", StringComparison.Ordinal), 60));
-                }
-                var up = lines.Single(l => !Api(l));
-                return new RunningNode(process, up[(up.IndexOf('@', StringComparison.Ordinal) + 1)..], lines.Single(Api)["listening api ".Length..]);
-            }
-            catch
-            {
-                await process.DisposeAsync();
-                throw;
-            }
-        }
-
-        public ValueTask DisposeAsync() => Process.DisposeAsync();
     }
 }
