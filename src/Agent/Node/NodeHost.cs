@@ -105,7 +105,16 @@ internal static class NodeHost
             Console.SetOut(TextWriter.Null);
             try
             {
-                await app.RunAsync(cancellationToken);
+                try
+                {
+                    await app.StartAsync(cancellationToken);
+                }
+                catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    // A signal while the host was still starting (the services may already be bound) cancels the start;
+                    // what started is stopped below, as after any stop, and the exit is the same clean one.
+                }
+                await app.WaitForShutdownAsync(cancellationToken);
             }
             catch (Exception e) when (StartFailure(e, options) is { } failure)
             {

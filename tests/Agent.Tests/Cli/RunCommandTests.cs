@@ -131,7 +131,8 @@ public sealed partial class RunCommandTests
         await using var node = AgentProcess.StartAgent(dir.Path, "run", "--echo", "unix:./s");
         await node.ExpectLineAsync(l => l == "listening unix ./s");
         node.Signal(signal);
-        Assert.Equal(0, await node.WaitForExitAsync());
+        var code = await node.WaitForExitAsync();
+        Assert.True(code == 0, $"exit {code}; stderr:\n{node.Stderr}");
         Assert.False(File.Exists(Path.Combine(dir.Path, "s")));
     }
 

@@ -43,7 +43,8 @@ public sealed class ClusterTlsTests
     /// <summary>
     /// The stranger trusts the cluster's CA, so only the first node's check of the stranger's (client) certificate stands
     /// between it and the cluster: exactly what CVE-2025-61778 was about. Under TLS 1.3 the stranger's side of the
-    /// handshake completes and it keeps trying; every try is refused.
+    /// handshake may complete before the refusal reaches it (it then tries again, refused again) or not (its outbound
+    /// handshake failed, and Akka.Remote stops it): which one is a matter of timing, so only the first refusal is awaited.
     /// </summary>
     [Fact]
     public async Task NodeWithACertificateFromAnotherCa_NeverAssociates_TheMembersKeepServing()
@@ -57,11 +58,7 @@ public sealed class ClusterTlsTests
 
         await using var stranger = AgentProcess.StartAgent(dir.Path,
             ["run", "--name", "stranger", "--echo", "tcp:127.0.0.1:0", "--seed", first.Remote, .. other.Issue("stranger").RunOptions(ca.CertificatePath)]);
-        // Two refusals: the stranger tried, and tried again.
-        for (var i = 0; i < 2; i++)
-        {
-            await first.Process.ExpectStderrAsync("'CN=stranger' does not chain to a certificate of node:tls:ca", 40);
-        }
+        await first.Process.ExpectStderrAsync("'CN=stranger' does not chain to a certificate of node:tls:ca", 40);
         Assert.Contains("Rejected incoming connection", first.Process.Stderr, StringComparison.Ordinal);
 
         Assert.Equal(["first", "second"], (await WaitForMembersAsync(first.Api, AllUp(2))).Select(m => m["name"]!.GetValue<string>()));
