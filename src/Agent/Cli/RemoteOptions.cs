@@ -6,7 +6,7 @@ using Agent.Clients;
 namespace Agent.Cli;
 
 /// <summary>
-/// <c>--on NODE[,NODE...]|all</c> and <c>--api HOST:PORT</c> of the lookup and socket commands: instead of running here,
+/// <c>--on NODE|KEY=VALUE[,...]|all</c> and <c>--api HOST:PORT</c> of the lookup and socket commands: instead of running here,
 /// the command goes to a node's API, which runs it on the chosen cluster members at once and answers one result per
 /// member. <c>--json</c> prints one object keyed by node name whose values are what the command prints with <c>--json</c>
 /// here (or the <c>NodeUnreachable</c> error object); text prints one block per node, headed by its name. Exit 0 when
@@ -14,7 +14,7 @@ namespace Agent.Cli;
 /// </summary>
 internal sealed class RemoteOptions
 {
-    private readonly Option<string?> _on = new("--on") { Description = "Run on these cluster members instead of here: NODE[,NODE...] or all (sent through --api)." };
+    private readonly Option<string?> _on = new("--on") { Description = "Run on these cluster members instead of here: NODE or KEY=VALUE (every member with that label), comma-separated, or all (sent through --api)." };
     private readonly Option<string> _api = CliOptions.Api();
 
     private RemoteOptions()
@@ -31,6 +31,9 @@ internal sealed class RemoteOptions
         command.Options.Add(_api);
     }
 
+    private static bool IsLabel(string selector) =>
+        selector.Split('=', 2) is [var key, var value] && NodeNames.LabelProblem(key, value) is null;
+
     /// <summary>True when the command is to run on cluster members.</summary>
     public bool Requested(ParseResult parse) => parse.GetValue(_on) is not null;
 
@@ -39,9 +42,9 @@ internal sealed class RemoteOptions
     {
         var on = parse.GetValue(_on)!;
         var names = on.Split(',', StringSplitOptions.TrimEntries);
-        if (names.FirstOrDefault(name => name != "all" && !NodeNames.IsValid(name)) is { } bad)
+        if (names.FirstOrDefault(name => name != "all" && !NodeNames.IsValid(name) && !IsLabel(name)) is { } bad)
         {
-            return CliOutput.Usage($"--on: '{Messages.Endpoint.Escaped(bad)}' is not a node name (a node name {NodeNames.Rule}); or use all");
+            return CliOutput.Usage($"--on: '{Messages.Endpoint.Escaped(bad)}' is neither a node name (a node name {NodeNames.Rule}) nor a label KEY=VALUE; or use all");
         }
         if (names.Length > 1 && names.Contains("all"))
         {

@@ -27,8 +27,9 @@ internal static class AkkaHocon
     /// bind the same port and take half of the first one's connections). Failure detection and downing are spelled out,
     /// though they are Akka's defaults, because docs/cluster.md explains them: a member is unreachable after about 5-7 s
     /// without heartbeats (1 s apart, 3 s of pause tolerated for GC and load), and 20 s after the unreachable set last
-    /// changed, the split-brain resolver keeps the side with the majority of members (the side with the lowest address
-    /// on a tie) and downs the rest; a downed node leaves and exits 1, and rejoins when restarted.
+    /// changed, the split-brain resolver keeps the side with the oldest member and downs the rest, unless the oldest is
+    /// alone, when it is the one downed; a downed node leaves and exits 1, and rejoins when restarted (docs/cluster.md
+    /// says why keep-oldest and not keep-majority).
     /// </summary>
     public static Config Cluster { get; } = ConfigurationFactory.ParseString("""
         akka {
@@ -44,8 +45,9 @@ internal static class AkkaHocon
             }
             downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
             split-brain-resolver {
-              active-strategy = keep-majority
+              active-strategy = keep-oldest
               stable-after = 20s
+              keep-oldest.down-if-alone = on
             }
           }
         }

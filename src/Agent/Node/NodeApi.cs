@@ -70,8 +70,9 @@ internal static class NodeApi
 
     private static readonly string[] RequestFields = ["on", "timeout", "request"];
 
-    // POST /api/requests/KIND {"on": "all" | ["NODE", ...], "timeout": SECONDS, "request": {...}}: the request run on each
-    // chosen member at once, one result per member in the members' order.
+    // POST /api/requests/KIND {"on": "all" | ["NODE" or "KEY=VALUE", ...], "timeout": SECONDS, "request": {...}}: the request
+    // run on each chosen member at once (a label chooses every member carrying it), one result per member, in the order
+    // chosen (all and labels: the members' order).
     private static async Task<IResult> RunAsync(string kind, HttpRequest request, IRequiredActor<MemberDirectory> directory, ActorSystem system,
         int maxBodyBytes, CancellationToken cancel)
     {
@@ -104,7 +105,7 @@ internal static class NodeApi
         var names = OnField(fields["on"]);
         if (names is null)
         {
-            return BadRequest("on must be \"all\" or a list of node names");
+            return BadRequest("on must be \"all\" or a list of node names and labels (KEY=VALUE)");
         }
         var parsed = RemoteRequests.Parse(kind, fields["request"], out var problem);
         if (parsed is null)
@@ -113,11 +114,32 @@ internal static class NodeApi
         }
         var list = await (await directory.GetAsync(cancel)).Ask<MemberDirectory.MemberList>(MemberDirectory.GetMembers.Instance, ActorTimeout, cancel);
         var byName = list.Members.GroupBy(member => member.Name, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
-        if (names is not ["all"] && names.FirstOrDefault(name => !byName.ContainsKey(name)) is { } stranger)
+        var targets = new List<MemberDirectory.MemberInfo>();
+        foreach (var selector in names)
         {
-            return BadRequest($"unknown node '{Messages.Endpoint.Escaped(stranger)}' (members: {string.Join(", ", byName.Keys)})");
+            if (selector == "all")
+            {
+                targets.AddRange(byName.Values);
+            }
+            else if (selector.Split('=', 2) is [var key, var label])
+            {
+                var labelled = byName.Values.Where(member => member.Labels.TryGetValue(key, out var value) && value == label).ToList();
+                if (labelled.Count == 0)
+                {
+                    return BadRequest($"no member has the label {Messages.Endpoint.Escaped(selector)}");
+                }
+                targets.AddRange(labelled);
+            }
+            else if (byName.TryGetValue(selector, out var member))
+            {
+                targets.Add(member);
+            }
+            else
+            {
+                return BadRequest($"unknown node '{Messages.Endpoint.Escaped(selector)}' (members: {string.Join(", ", byName.Keys)})");
+            }
         }
-        IReadOnlyList<MemberDirectory.MemberInfo> targets = names is ["all"] ? [.. byName.Values] : [.. names.Distinct(StringComparer.Ordinal).Select(name => byName[name])];
+        targets = [.. targets.DistinctBy(member => member.Address, StringComparer.Ordinal)];
         var timeout = TimeSpan.FromSeconds(seconds);
         if (parsed.Timeout is { } own && own > timeout)
         {

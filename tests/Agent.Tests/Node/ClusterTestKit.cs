@@ -18,10 +18,10 @@ public static class ClusterTestKit
     }
 
     /// <summary>Membership converges over gossip: asks the API until the members are as expected, within a dilated deadline.</summary>
-    public static async Task<IReadOnlyList<JsonNode>> WaitForMembersAsync(string api, Func<IReadOnlyList<JsonNode>, bool> expected)
+    public static async Task<IReadOnlyList<JsonNode>> WaitForMembersAsync(string api, Func<IReadOnlyList<JsonNode>, bool> expected, double seconds = 30)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://{api}/") };
-        using var deadline = new CancellationTokenSource(TestBed.Dilated(30));
+        using var deadline = new CancellationTokenSource(TestBed.Dilated(seconds));
         using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         IReadOnlyList<JsonNode> members = [];
         do
