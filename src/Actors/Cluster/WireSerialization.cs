@@ -22,6 +22,19 @@ public static class WireSerialization
         }
         """;
 
+    /// <summary>
+    /// For a node: Akka's default serializer (Newtonsoft JSON with .NET type names, id 1, the fallback for every type no
+    /// binding names) is replaced by one that refuses everything. A peer's frame under id 1 would have chosen the .NET
+    /// type it is read as; now no serializer has that id, so Akka.Remote drops such a frame with a warning, the
+    /// association kept. Everything a node sends has a binding of its own (our wire messages, Akka's remoting, cluster
+    /// and misc messages), so nothing of ours used the fallback; a message that would is refused when sent, in the log,
+    /// rather than travelling with a type name. Not for systems that verify local messages with
+    /// <c>serialize-messages = on</c>: those push local-only messages through the fallback.
+    /// </summary>
+    public const string NoTypeNameFallback = """
+        akka.actor.serializers.json = "Agent.Actors.Cluster.RefusingSerializer, Agent.Actors"
+        """;
+
     /// <summary><see cref="Hocon"/> parsed; lay it over (or under) the system's other settings.</summary>
     public static Config Config => ConfigurationFactory.ParseString(Hocon);
 

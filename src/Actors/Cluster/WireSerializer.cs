@@ -74,6 +74,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         (typeof(GetProtoByName), "gpbn", Contracts.GetProtoByName),
         (typeof(Resolved), "rs", Contracts.Resolved),
         (typeof(ResolutionFailed), "rf", Contracts.ResolutionFailed),
+        (typeof(LookupProbe), "look", RequestContracts.LookupProbe),
         (typeof(AddrCall), "addr", RequestContracts.AddrCall),
         (typeof(AddrAnswer), "addr-a", RequestContracts.AddrAnswer),
         (typeof(EchoProbe), "echo", RequestContracts.EchoProbe),

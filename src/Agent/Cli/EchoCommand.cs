@@ -37,17 +37,14 @@ internal static class EchoCommand
             var payload = Encoding.UTF8.GetBytes(result.GetValue(message) ?? DefaultMessage);
             var chunkSize = result.GetValue(chunk);
             var seconds = result.GetValue(timeout);
-            if (Problem(target, payload.Length, chunkSize, seconds) is { } problem)
+            var remotely = remote.Requested(result);
+            if (((remotely ? EchoProbe.SizeProblem(payload.Length, chunkSize) : null) ?? Problem(target, payload.Length, chunkSize, seconds, checkDirectory: !remotely)) is { } problem)
             {
                 await Console.Error.WriteLineAsync($"agent: {problem}");
                 return ExitCodes.Usage;
             }
-            if (remote.Requested(result))
+            if (remotely)
             {
-                if (payload.Length > EchoProbe.MaxPayload)
-                {
-                    return CliOutput.Usage($"a message of {payload.Length} bytes is over the {EchoProbe.MaxPayload} a remote echo carries");
-                }
                 var probe = new EchoProbe(target, payload, chunkSize, TimeSpan.FromSeconds(seconds));
                 return await remote.RunAsync(result, "echo", Node.RemoteRequests.Body(probe), result.GetValue(json), cancellationToken, seconds);
             }
@@ -56,8 +53,11 @@ internal static class EchoCommand
         return command;
     }
 
-    /// <summary>What is wrong with an echo exchange's arguments (here or on another node); null when it can run.</summary>
-    public static string? Problem(Endpoint target, int length, int chunk, double seconds)
+    /// <summary>
+    /// What is wrong with an echo exchange's arguments; null when it can run. A Unix path's directory is checked only where
+    /// the exchange runs (<paramref name="checkDirectory"/>): another node's file system is its own.
+    /// </summary>
+    public static string? Problem(Endpoint target, int length, int chunk, double seconds, bool checkDirectory = true)
     {
         if (chunk is < 1 or > 16 * 1024 * 1024)
         {
@@ -71,7 +71,7 @@ internal static class EchoCommand
         {
             return $"payload too large for one UDP datagram: {length} bytes (at most {(target.Host.Contains(':', StringComparison.Ordinal) ? SockDgram.MaxIPv6Payload : SockDgram.MaxIPv4Payload)})";
         }
-        if (target.IsUnix && (target.Path.Length == 0 || (!target.IsAbstract && UnixNode.CheckDirectory(target.Path) is not null)))
+        if (target.IsUnix && (target.Path.Length == 0 || (checkDirectory && !target.IsAbstract && UnixNode.CheckDirectory(target.Path) is not null)))
         {
             return target.Path.Length == 0 ? $"{target}: a Unix endpoint needs a path" : $"{target}: directory of '{target.Path}' does not exist";
         }
@@ -131,7 +131,8 @@ internal static class EchoCommand
 
     /// <summary>What an echo exchange prints: the seed's transcript, or the JSON object; the error line when it failed.</summary>
     public static CommandOutput Render(Endpoint target, byte[] payload, EchoReport report) =>
-        Render(target, payload, new EchoOutcome(report.Socket, [.. report.Chunks.Select(chunk => chunk.ToArray())], report.RttMs, report.Error));
+        Render(target, payload, new EchoOutcome(report.Socket, [.. report.Chunks.Select(chunk => chunk.ToArray())], report.RttMs,
+            report.Error ?? (report.Socket is null ? new PythonError("OSError", null, "the echo report names no socket and no error") : null)));
 
     private static CommandOutput Render(Endpoint target, byte[] payload, EchoOutcome outcome)
     {

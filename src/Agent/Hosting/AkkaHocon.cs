@@ -31,7 +31,7 @@ internal static class AkkaHocon
     /// alone, when it is the one downed; a downed node leaves and exits 1, and rejoins when restarted (docs/cluster.md
     /// says why keep-oldest and not keep-majority).
     /// </summary>
-    public static Config Cluster { get; } = ConfigurationFactory.ParseString("""
+    public static Config Cluster { get; } = ConfigurationFactory.ParseString(Actors.Cluster.WireSerialization.NoTypeNameFallback + "\n" + """
         akka {
           remote.dot-netty.tcp.tcp-reuse-addr = off
           coordinated-shutdown.exit-clr = off

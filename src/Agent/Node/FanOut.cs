@@ -27,14 +27,27 @@ internal static class FanOut
             {
                 return (member.Name, Unreachable(member, "it is unreachable (the failure detector lost its heartbeats)"));
             }
+            object answer;
             try
             {
-                var answer = await system.ActorSelection(RequestsOf(member)).Ask<object>(request, deadline, cancellationToken);
-                return (member.Name, render(answer));
+                answer = await system.ActorSelection(RequestsOf(member)).Ask<object>(request, deadline, cancellationToken);
             }
             catch (AskTimeoutException)
             {
                 return (member.Name, Unreachable(member, $"no answer within {deadline.TotalSeconds:0.###} s"));
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A Status.Failure from the node: its own failure to show, never every other member's results lost.
+                return (member.Name, CommandOutput.Failure(new PythonError("OSError", null, $"{member.Name} failed the request: {e.Message}")));
+            }
+            try
+            {
+                return (member.Name, render(answer));
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+            {
+                return (member.Name, CommandOutput.Failure(new PythonError("OSError", null, $"{member.Name} answered what cannot be shown: {e.Message}")));
             }
         });
         return await Task.WhenAll(answers);

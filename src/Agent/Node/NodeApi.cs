@@ -24,6 +24,21 @@ internal static class NodeApi
     /// <summary>Maps the endpoints and the token check onto <paramref name="app"/>.</summary>
     public static void Map(WebApplication app, NodeOptions.ApiSection options)
     {
+        var loopback = HostPort.TryParse(options.Listen, out var listen, out _) && listen.IsLoopback;
+        app.Use(async (context, next) =>
+        {
+            if (BrowserProblem(context.Request, loopback) is { } problem)
+            {
+                await Write(context, StatusCodes.Status403Forbidden, Error("Forbidden", problem));
+                return;
+            }
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
+            {
+                await Write(context, StatusCodes.Status415UnsupportedMediaType, Error("UnsupportedMediaType", "a request body must be Content-Type: application/json"));
+                return;
+            }
+            await next(context);
+        });
         if (options.Token is { Length: > 0 } token)
         {
             var expected = SHA256.HashData(Encoding.UTF8.GetBytes(token));
@@ -41,7 +56,10 @@ internal static class NodeApi
         app.MapGet("/health/live", () => Json(StatusCodes.Status200OK, new JsonObject { ["live"] = true }));
         app.MapGet("/health/ready", async (IRequiredActor<NodeReporter> reporter, CancellationToken cancel) =>
         {
-            var readiness = await (await reporter.GetAsync(cancel)).Ask<NodeReporter.Readiness>(NodeReporter.GetReadiness.Instance, ActorTimeout, cancel);
+            if (await AskAsync<NodeReporter.Readiness, NodeReporter>(reporter, NodeReporter.GetReadiness.Instance, cancel) is not { } readiness)
+            {
+                return Unavailable();
+            }
             var services = new JsonArray();
             foreach (var service in readiness.Services)
             {
@@ -58,15 +76,16 @@ internal static class NodeApi
         });
         app.MapGet("/api/nodes", async (IRequiredActor<MemberDirectory> directory, CancellationToken cancel) =>
         {
-            var list = await (await directory.GetAsync(cancel)).Ask<MemberDirectory.MemberList>(MemberDirectory.GetMembers.Instance, ActorTimeout, cancel);
-            return Json(StatusCodes.Status200OK, NodesJson(list));
+            return await AskAsync<MemberDirectory.MemberList, MemberDirectory>(directory, MemberDirectory.GetMembers.Instance, cancel) is { } list
+                ? Json(StatusCodes.Status200OK, NodesJson(list))
+                : Unavailable();
         });
         app.MapPost("/api/requests/{kind}", (string kind, HttpRequest request, IRequiredActor<MemberDirectory> directory, ActorSystem system, CancellationToken cancel) =>
             RunAsync(kind, request, directory, system, options.MaxBodyBytes, cancel));
     }
 
-    /// <summary>The longest <c>timeout</c> a request may give, in seconds.</summary>
-    public const double MaxTimeoutSeconds = 3600;
+    /// <summary>The longest <c>timeout</c> a request may give, in seconds: a day, as the local commands allow.</summary>
+    public const double MaxTimeoutSeconds = 86_400;
 
     private static readonly string[] RequestFields = ["on", "timeout", "request"];
 
@@ -107,12 +126,15 @@ internal static class NodeApi
         {
             return BadRequest("on must be \"all\" or a list of node names and labels (KEY=VALUE)");
         }
-        var parsed = RemoteRequests.Parse(kind, fields["request"], out var problem);
+        var parsed = RemoteRequests.Parse(kind, fields["request"], TimeSpan.FromSeconds(seconds), out var problem);
         if (parsed is null)
         {
             return BadRequest(problem ?? "request: invalid");
         }
-        var list = await (await directory.GetAsync(cancel)).Ask<MemberDirectory.MemberList>(MemberDirectory.GetMembers.Instance, ActorTimeout, cancel);
+        if (await AskAsync<MemberDirectory.MemberList, MemberDirectory>(directory, MemberDirectory.GetMembers.Instance, cancel) is not { } list)
+        {
+            return Unavailable();
+        }
         var byName = list.Members.GroupBy(member => member.Name, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
         var targets = new List<MemberDirectory.MemberInfo>();
         foreach (var selector in names)
@@ -132,6 +154,11 @@ internal static class NodeApi
             }
             else if (byName.TryGetValue(selector, out var member))
             {
+                if (list.Members.Where(other => other.Name == selector).Skip(1).FirstOrDefault() is { } twin)
+                {
+                    // For the moment before the younger of two same-named members leaves: say so rather than pick one.
+                    return Json(StatusCodes.Status409Conflict, Error("Conflict", $"two members are named '{selector}' ({member.Address}, {twin.Address}); the younger is leaving"));
+                }
                 targets.Add(member);
             }
             else
@@ -140,6 +167,10 @@ internal static class NodeApi
             }
         }
         targets = [.. targets.DistinctBy(member => member.Address, StringComparer.Ordinal)];
+        if (targets.Count == 0)
+        {
+            return Json(StatusCodes.Status503ServiceUnavailable, Error("NotAMember", "this node has not joined a cluster yet (no members to ask)"));
+        }
         var timeout = TimeSpan.FromSeconds(seconds);
         if (parsed.Timeout is { } own && own > timeout)
         {
@@ -169,6 +200,23 @@ internal static class NodeApi
         _ => null,
     };
 
+    // An actor of the node that does not answer in time (the node is stopping, or overloaded): 503, not a bare 500.
+    private static async Task<TReply?> AskAsync<TReply, TKey>(IRequiredActor<TKey> actor, object message, CancellationToken cancel)
+        where TReply : class
+    {
+        try
+        {
+            return await (await actor.GetAsync(cancel)).Ask<TReply>(message, ActorTimeout, cancel);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static IResult Unavailable() =>
+        Json(StatusCodes.Status503ServiceUnavailable, Error("Unavailable", $"the node did not answer within {ActorTimeout.TotalSeconds:0} s (it may be stopping)"));
+
     private static IResult BadRequest(string message) => Json(StatusCodes.Status400BadRequest, Error("BadRequest", message));
 
     /// <summary>The body of <c>GET /api/nodes</c>.</summary>
@@ -193,6 +241,22 @@ internal static class NodeApi
             });
         }
         return new JsonObject { ["self"] = list.Self, ["members"] = members };
+    }
+
+    // A web page the node's user has open must not drive the node (and through it the fleet): browsers mark what they
+    // send with Origin or Sec-Fetch-Site, which the CLI and curl never send; and on loopback, a Host that is not a
+    // loopback name means a DNS name rebound to 127.0.0.1 by a page, not a local client.
+    private static string? BrowserProblem(HttpRequest request, bool loopback)
+    {
+        if (request.Headers.Origin.Count > 0 || request.Headers["Sec-Fetch-Site"] is [var site, ..] && site != "none")
+        {
+            return "requests from web pages are refused (the request carries Origin or Sec-Fetch-Site)";
+        }
+        if (loopback && !(HostPort.TryParse(request.Host.Port is { } port ? $"{request.Host.Host}:{port}" : $"{request.Host.Host}:0", out var host, out _) && host.IsLoopback))
+        {
+            return "on a loopback API the Host must be a loopback address or localhost";
+        }
+        return null;
     }
 
     /// <summary>The error object every failure answers with (the CLI's shape).</summary>

@@ -222,7 +222,7 @@ internal static class NodeHost
             registry.Register<ResolverActor>(resolver);
             var io = system.ActorOf(IoManager.Props(options.ToIoSettings(), new ResolverActorAddressResolver(resolver, settings.Timeout + TimeSpan.FromSeconds(5))), "io");
             registry.Register<IoManager>(io);
-            StopInPhase(system, CoordinatedShutdown.PhaseServiceStop, "stop-io", [io, resolver]);
+            StopInPhase(system, CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "stop-io", [io, resolver]);
         });
 
     /// <summary>The request actor (key <see cref="RequestActor"/>) that runs other nodes' requests here.</summary>
@@ -241,10 +241,12 @@ internal static class NodeHost
             var io = registry.Get<IoManager>();
             var reporter = registry.Get<NodeReporter>();
             var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, reporter, settings, limits), $"echo-{i}")).ToList();
-            StopInPhase(system, CoordinatedShutdown.PhaseServiceUnbind, "stop-echo-services", services);
+            StopInPhase(system, CoordinatedShutdown.PhaseClusterShutdown, "stop-echo-services", services);
         });
 
     // Stops the actors and waits for them, bounded by the phase's own timeout (a stuck one does not hold up the exit).
+    // The phases come after the cluster ones: the node leaves first (the others see it go, and whatever they ask it while
+    // it leaves is still answered), then its services unbind, then its sockets and resolver go.
     private static void StopInPhase(ActorSystem system, string phase, string name, IReadOnlyList<IActorRef> actors)
     {
         var shutdown = CoordinatedShutdown.Get(system);

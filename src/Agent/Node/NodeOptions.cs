@@ -76,7 +76,13 @@ internal sealed class NodeOptions
                 errors.Add($"node:labels:{key}: {problem}");
             }
         }
-        if (remote is { IsLoopback: false } && !Node.Tls.Enabled)
+        if (remote is not null && System.Net.IPAddress.TryParse(remote.Host, out var any)
+            && (any.Equals(System.Net.IPAddress.Any) || any.Equals(System.Net.IPAddress.IPv6Any)))
+        {
+            // The address is also the node's name in the cluster: the others must be able to reach it there.
+            errors.Add($"node:remote {remote} is a wildcard: give the address other members reach this node at (it is its address in the cluster)");
+        }
+        else if (remote is { IsLoopback: false } && !Node.Tls.Enabled)
         {
             errors.Add($"node:remote {remote} is not a loopback address: remoting beyond loopback needs mutual TLS: set node:tls:certificate "
                 + "and node:tls:key (this node's PEM certificate and private key) and node:tls:ca (the PEM CA certificates peers must chain to) "

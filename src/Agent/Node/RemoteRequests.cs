@@ -40,7 +40,7 @@ internal static class RemoteRequests
     public static JsonNode Body(ConnectProbe probe) => JsonSerializer.SerializeToNode(probe, StrictRequests.ConnectProbe)!;
 
     /// <summary>Reads and checks the <c>request</c> of <paramref name="kind"/>; <paramref name="problem"/> says what is wrong otherwise.</summary>
-    public static Parsed? Parse(string kind, JsonNode? request, out string? problem)
+    public static Parsed? Parse(string kind, JsonNode? request, TimeSpan timeout, out string? problem)
     {
         problem = null;
         if (request is not JsonObject)
@@ -55,7 +55,9 @@ internal static class RemoteRequests
                 case "lookup":
                     var lookup = Read(request, StrictResolution.ResolutionRequest);
                     problem = NativeLookups.ArgumentProblem(lookup);
-                    return problem is null ? new Parsed(lookup, reply => reply is Resolved or ResolutionFailed ? CliResolver.Render(lookup, reply) : Unexpected(reply)) : null;
+                    return problem is null
+                        ? new Parsed(new LookupProbe(lookup, timeout), reply => reply is Resolved or ResolutionFailed ? CliResolver.Render(lookup, reply) : Unexpected(reply))
+                        : null;
                 case "addr":
                     var call = Read(request, StrictRequests.AddrCall);
                     // The arguments are node-independent: refused here, they would be refused by every node.
@@ -67,9 +69,9 @@ internal static class RemoteRequests
                     return new Parsed(call, Expect<AddrAnswer>(AddrCommand.Render));
                 case "echo":
                     var probe = Read(request, StrictRequests.EchoProbe);
-                    problem = probe.Payload.Length > EchoProbe.MaxPayload
-                        ? $"request.payload: {probe.Payload.Length} bytes is over the {EchoProbe.MaxPayload} a remote echo carries"
-                        : EchoCommand.Problem(probe.Target, probe.Payload.Length, probe.Chunk, probe.Timeout.TotalSeconds);
+                    // The Unix directory is the target node's to check, not this one's.
+                    problem = EchoProbe.SizeProblem(probe.Payload.Length, probe.Chunk)
+                        ?? EchoCommand.Problem(probe.Target, probe.Payload.Length, probe.Chunk, probe.Timeout.TotalSeconds, checkDirectory: false);
                     return problem is null ? new Parsed(probe, Expect<EchoReport>(report => EchoCommand.Render(probe.Target, probe.Payload.ToArray(), report)), probe.Timeout) : null;
                 case "connect":
                     var connect = Read(request, StrictRequests.ConnectProbe);

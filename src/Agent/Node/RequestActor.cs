@@ -13,8 +13,8 @@ namespace Agent.Node;
 /// <summary>
 /// The node's request actor (<c>/user/requests</c> on every node): runs what another node's API fans out (<c>agent ...
 /// --on NODE</c>) here, with this node's resolver, sockets and interfaces, and answers the asker exactly once with the
-/// same result records the local command prints: a lookup (<see cref="ResolutionRequest"/>) goes to the node's resolver,
-/// which answers <see cref="Resolved"/> or <see cref="ResolutionFailed"/>; <see cref="AddrCall"/> is answered
+/// same result records the local command prints: a lookup (<see cref="LookupProbe"/>) goes to the node's resolver and is
+/// answered <see cref="Resolved"/> or <see cref="ResolutionFailed"/> (TimeoutError once its timeout passes); <see cref="AddrCall"/> is answered
 /// <see cref="AddrAnswer"/>; <see cref="EchoProbe"/> <see cref="EchoReport"/>; <see cref="ConnectProbe"/>
 /// <see cref="ConnectReport"/>. Each exchange runs in a child of its own, so requests run concurrently. Requests come from
 /// the network: each is checked against the same bounds the CLI applies before anything runs.
@@ -27,21 +27,22 @@ internal sealed class RequestActor : ReceiveActor
     /// <summary>Answers requests with <paramref name="io"/> (sockets) and <paramref name="resolver"/> (a ResolverActor).</summary>
     public RequestActor(IActorRef io, IActorRef resolver)
     {
-        Receive<ResolutionRequest>(request =>
+        Receive<LookupProbe>(probe =>
         {
-            if (NativeLookups.ArgumentProblem(request) is { } problem)
+            var problem = NativeLookups.ArgumentProblem(probe.Request)
+                ?? (probe.Timeout <= TimeSpan.Zero || probe.Timeout > MaxTimeout ? $"timeout must be above zero and at most {MaxTimeout.TotalSeconds} s" : null);
+            if (problem is not null)
             {
-                Sender.Tell(new ResolutionFailed(request, new PythonError("ValueError", null, problem)));
+                Sender.Tell(new ResolutionFailed(probe.Request, new PythonError("ValueError", null, problem)));
                 return;
             }
-            resolver.Forward(request);
+            Context.ActorOf(Akka.Actor.Props.Create(() => new LookupOnce(resolver, probe, Sender)));
         });
         Receive<AddrCall>(call => Sender.Tell(AddrCommand.Call(call)));
         Receive<EchoProbe>(probe =>
         {
-            var problem = probe.Payload.Length > EchoProbe.MaxPayload
-                ? $"payload of {probe.Payload.Length} bytes is over the {EchoProbe.MaxPayload} a remote echo carries"
-                : EchoCommand.Problem(probe.Target, probe.Payload.Length, probe.Chunk, probe.Timeout.TotalSeconds);
+            var problem = EchoProbe.SizeProblem(probe.Payload.Length, probe.Chunk)
+                ?? EchoCommand.Problem(probe.Target, probe.Payload.Length, probe.Chunk, probe.Timeout.TotalSeconds);
             if (problem is not null)
             {
                 Sender.Tell(new EchoReport(null, [], 0, new PythonError("ValueError", null, problem)));
@@ -63,6 +64,32 @@ internal sealed class RequestActor : ReceiveActor
             }
             Context.ActorOf(Akka.Actor.Props.Create(() => new ConnectOnce(io, probe, Sender)));
         });
+    }
+
+    /// <summary>The longest timeout a request may ask for, as the local commands allow.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// One lookup through the node's resolver, answered with the resolver's reply or, once the asker's timeout passes,
+    /// Python's TimeoutError as the local command's resolver gives it.
+    /// </summary>
+    private sealed class LookupOnce : ReceiveActor
+    {
+        public LookupOnce(IActorRef resolver, LookupProbe probe, IActorRef asker)
+        {
+            Context.SetReceiveTimeout(probe.Timeout);
+            resolver.Tell(probe.Request, Self);
+            Receive<Resolved>(reply => Answer(asker, reply));
+            Receive<ResolutionFailed>(reply => Answer(asker, reply));
+            Receive<ReceiveTimeout>(_ => Answer(asker, new ResolutionFailed(probe.Request,
+                new PythonError(ResolutionFailed.TimeoutKind, null, $"lookup timed out after {probe.Timeout.TotalMilliseconds:0} ms"))));
+        }
+
+        private void Answer(IActorRef asker, object reply)
+        {
+            asker.Tell(reply);
+            Context.Stop(Self);
+        }
     }
 
     /// <summary>

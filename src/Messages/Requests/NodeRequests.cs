@@ -3,10 +3,19 @@ using Agent.Messages.Io;
 namespace Agent.Messages.Requests;
 
 // The node request protocol: what one node asks another node's request actor to run locally (`agent ... --on NODE`).
-// Lookups travel as the resolution protocol's own requests (a ResolutionRequest, answered Resolved or
-// ResolutionFailed); the address conversions, the echo exchange and create_connection travel as these. Each request is
+// A lookup travels as a LookupProbe (the resolution protocol's own request and the asker's deadline, answered Resolved
+// or ResolutionFailed); the address conversions, the echo exchange and create_connection travel as the others. Each request is
 // answered exactly once, failures included, with the record below it; the asking node turns the answer into what the
 // command prints locally.
+
+/// <summary>
+/// A lookup run by the receiving node's resolver, answered as the resolver answers it (<see cref="Resolution.Resolved"/> or
+/// <see cref="Resolution.ResolutionFailed"/>), or with Python's <c>TimeoutError</c> when <paramref name="Timeout"/> passes
+/// first: the asker's deadline, as the local command's <c>--timeout</c> is its resolver's.
+/// </summary>
+/// <param name="Request">The lookup.</param>
+/// <param name="Timeout">How long the lookup may take, above zero and at most a day.</param>
+public sealed record LookupProbe(Resolution.ResolutionRequest Request, TimeSpan Timeout) : IWireMessage;
 
 /// <summary>
 /// One of Python's address conversion functions (<c>agent addr FUNCTION ARGUMENT</c>) run on the node that receives it
@@ -38,6 +47,15 @@ public sealed record EchoProbe(Endpoint Target, ReadOnlyMemory<byte> Payload, in
 {
     /// <summary>The largest payload a remote echo carries (32 KiB): its report comes back in one remoting frame.</summary>
     public const int MaxPayload = 32 * 1024;
+
+    /// <summary>The most recv() chunks a remote echo reports (payload / chunk): each is an entry of the report's frame.</summary>
+    public const int MaxChunks = 2048;
+
+    /// <summary>What keeps this probe's report within one remoting frame, or null when it fits.</summary>
+    public static string? SizeProblem(int payload, int chunk) =>
+        payload > MaxPayload ? $"a message of {payload} bytes is over the {MaxPayload} a remote echo carries"
+        : chunk > 0 && (payload + chunk - 1) / chunk > MaxChunks ? $"a remote echo reports at most {MaxChunks} chunks: {payload} bytes in chunks of {chunk} is more; use a larger --chunk"
+        : null;
 }
 
 /// <summary>The answer to <see cref="EchoProbe"/>.</summary>

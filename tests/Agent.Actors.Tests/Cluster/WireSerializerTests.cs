@@ -55,6 +55,7 @@ public sealed class WireSerializerTests(ITestOutputHelper output)
         new ResolutionFailed(new GetHostByName("slow.example"), new PythonError(ResolutionFailed.TimeoutKind, null, "timed out")),
         new ResolutionFailed(new GetHostByName("a\u1680b.example"),
             new PythonError("UnicodeError", null, "encoding with 'idna' codec failed (UnicodeError: Invalid character '\u1680')")),
+        new LookupProbe(new GetAddrInfo("bücher.example", "443", 2, 1), TimeSpan.FromSeconds(2.5)),
         new AddrCall("aton", "127.1"),
         new AddrCall("pton", "::1", "inet6"),
         new AddrAnswer("\"7f000001\"", "7f000001", null),

@@ -59,8 +59,13 @@ public sealed class ClusterNodeTests
         using var dir = new TempDirectory();
         var seedPort = FreePort();
         await using var late = AgentProcess.StartAgent(dir.Path, "run", "--name", "late", "--seed", $"127.0.0.1:{seedPort}", "--echo", "tcp:127.0.0.1:0");
+        var lateApi = (await late.ExpectLineAsync(l => l.StartsWith("listening api ", StringComparison.Ordinal)))["listening api ".Length..];
         await late.ExpectStderrAsync("Couldn't join seed nodes", 40);
         Assert.False(late.HasExited);
+        // Not a member yet: nobody to ask is a failure, not an empty success.
+        var lonely = await AgentProcess.RunAgentAsync(dir.Path, "lookup", "servbyname", "http", "--on", "all", "--api", lateApi);
+        Assert.Equal(1, lonely.ExitCode);
+        Assert.Contains("has not joined a cluster yet", lonely.Stderr, StringComparison.Ordinal);
 
         await using var seed = await RunningNode.StartAsync(dir, "seed", "--remote", $"127.0.0.1:{seedPort}");
         await late.ExpectLineAsync(l => l.StartsWith("member late up at ", StringComparison.Ordinal), 60);
@@ -107,6 +112,31 @@ public sealed class ClusterNodeTests
         Assert.Equal("guarded", JsonNode.Parse(allowed.Stdout)!["self"]!.GetValue<string>());
     }
 
+    /// <summary>A page in the user's browser must not drive the node (and through it the fleet) over its loopback API.</summary>
+    [Fact]
+    public async Task Api_RequestsFromWebPagesOrRebindingNames_Refused()
+    {
+        using var dir = new TempDirectory();
+        await using var node = await RunningNode.StartAsync(dir, "home");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{node.Api}/") };
+        const string Body = """{"on": "all", "request": {"function": "aton", "argument": "127.1", "family": null}}""";
+
+        using var fromPage = new HttpRequestMessage(HttpMethod.Post, "api/requests/addr") { Content = new StringContent(Body, System.Text.Encoding.UTF8, "application/json") };
+        fromPage.Headers.Add("Origin", "https://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(fromPage)).StatusCode);
+
+        using var rebound = new HttpRequestMessage(HttpMethod.Post, "api/requests/addr") { Content = new StringContent(Body, System.Text.Encoding.UTF8, "application/json") };
+        rebound.Headers.Host = "evil.example";
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(rebound)).StatusCode);
+
+        // A form post needs no preflight in a browser: only JSON is taken.
+        using var form = new HttpRequestMessage(HttpMethod.Post, "api/requests/addr") { Content = new StringContent(Body, System.Text.Encoding.UTF8, "text/plain") };
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await http.SendAsync(form)).StatusCode);
+
+        using var plain = new HttpRequestMessage(HttpMethod.Post, "api/requests/addr") { Content = new StringContent(Body, System.Text.Encoding.UTF8, "application/json") };
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(plain)).StatusCode);
+    }
+
     [Fact]
     public async Task Nodes_NoNodeAtTheAddress_ExitsOneSayingWhereAndHow()
     {
@@ -151,6 +181,10 @@ public sealed class ClusterNodeTests
         await using var second = await RunningNode.StartAsync(dir, "second", "--seed", first.Remote, "--label", "zone=eu");
         await WaitForMembersAsync(first.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up"));
         var echo = first.Process.Stdout.Split('\n').Single(l => l.StartsWith("listening tcp ", StringComparison.Ordinal))["listening tcp ".Length..];
+        // Bound but not listening: refused for as long as the test holds it, and no one else can take the port.
+        using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var closedPort = ((IPEndPoint)closed.LocalEndPoint!).Port;
         string[][] commands =
         [
             ["resolve", "localhost", "80", "--type", "stream"],
@@ -159,7 +193,7 @@ public sealed class ClusterNodeTests
             ["addr", "aton", "127.1"],
             ["addr", "ntoa", "zz"],
             ["echo", $"tcp:{echo}", "over the fleet"],
-            ["connect", "127.0.0.1", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            ["connect", "127.0.0.1", closedPort.ToString(System.Globalization.CultureInfo.InvariantCulture)],
         ];
         foreach (var command in commands)
         {

@@ -59,7 +59,7 @@ public sealed class ClusterTlsTests
         await using var stranger = AgentProcess.StartAgent(dir.Path,
             ["run", "--name", "stranger", "--echo", "tcp:127.0.0.1:0", "--seed", first.Remote, .. other.Issue("stranger").RunOptions(ca.CertificatePath)]);
         await first.Process.ExpectStderrAsync("'CN=stranger' does not chain to a certificate of node:tls:ca", 40);
-        Assert.Contains("Rejected incoming connection", first.Process.Stderr, StringComparison.Ordinal);
+        await first.Process.ExpectStderrAsync("Rejected incoming connection", 20);
 
         Assert.Equal(["first", "second"], (await WaitForMembersAsync(first.Api, AllUp(2))).Select(m => m["name"]!.GetValue<string>()));
         Assert.DoesNotContain("member stranger up", stranger.Stdout, StringComparison.Ordinal);
@@ -149,11 +149,11 @@ public sealed class ClusterTlsTests
     public async Task NonLoopbackRemoteWithoutTls_ExitsTwoNamingTheKeysToSet()
     {
         using var dir = new TempDirectory();
-        var (code, stdout, stderr) = await AgentProcess.RunAgentAsync(dir.Path, "run", "--remote", "0.0.0.0:0", "--echo", "tcp:127.0.0.1:0");
+        var (code, stdout, stderr) = await AgentProcess.RunAgentAsync(dir.Path, "run", "--remote", "192.0.2.1:0", "--echo", "tcp:127.0.0.1:0");
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
         var line = Assert.Single(stderr.TrimEnd().Split('\n'));
-        Assert.StartsWith("agent: config: node:remote 0.0.0.0:0 is not a loopback address: remoting beyond loopback needs mutual TLS: set node:tls:certificate and node:tls:key", line, StringComparison.Ordinal);
+        Assert.StartsWith("agent: config: node:remote 192.0.2.1:0 is not a loopback address: remoting beyond loopback needs mutual TLS: set node:tls:certificate and node:tls:key", line, StringComparison.Ordinal);
         Assert.Contains("node:tls:ca", line, StringComparison.Ordinal);
         Assert.Contains("node:tls:pinnedThumbprints", line, StringComparison.Ordinal);
     }

@@ -37,6 +37,15 @@ public sealed class RequestFanOutTests(ITestOutputHelper output) : AgentTestKit(
         system.ActorOf(Props.Create(() => new RequestActor(io, resolver)), RequestActor.Name);
     }
 
+    // A join that cannot happen fails the test within a bound instead of hanging it.
+    private static CancellationToken Deadline() => new CancellationTokenSource(TestTime.Seconds(30)).Token;
+
+    /// <summary>Terminates a second system at the end of a test, within a bound.</summary>
+    private sealed class Stopper(ActorSystem system) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await system.Terminate().WaitAsync(TestTime.Seconds(30));
+    }
+
     // Membership converges over gossip: asked until both are Up.
     private async Task<MemberDirectory.MemberList> MembersAsync(IActorRef directory, int count)
     {
@@ -53,11 +62,12 @@ public sealed class RequestFanOutTests(ITestOutputHelper output) : AgentTestKit(
     public async Task EveryRequestKind_BothMembers_AnswerAsTheLocalCommandPrints()
     {
         var cluster = Akka.Cluster.Cluster.Get(Sys);
-        await cluster.JoinAsync(cluster.SelfAddress);
+        await cluster.JoinAsync(cluster.SelfAddress, Deadline());
         StartNode(Sys);
-        using var second = ActorSystem.Create(Sys.Name, AgentTestKit.Settings(Hocon("second")));
+        var second = ActorSystem.Create(Sys.Name, AgentTestKit.Settings(Hocon("second")));
+        await using var stopSecond = new Stopper(second);
         StartNode(second);
-        await Akka.Cluster.Cluster.Get(second).JoinAsync(cluster.SelfAddress);
+        await Akka.Cluster.Cluster.Get(second).JoinAsync(cluster.SelfAddress, Deadline());
         var directory = Sys.ActorOf(MemberDirectory.Props(null));
         var members = (await MembersAsync(directory, 2)).Members;
         Assert.Equal(["first", "second"], members.Select(m => m.Name));
@@ -65,8 +75,8 @@ public sealed class RequestFanOutTests(ITestOutputHelper output) : AgentTestKit(
         using var echoServer = TcpPeer.Listen(out var echoPort);
         var cases = new (object Request, Func<object, CommandOutput> Render, string Expected)[]
         {
-            (new GetServByName("http", "tcp"), reply => CliResolver.Render(new GetServByName("http", "tcp"), reply), "80"),
-            (new GetHostByName("no-such-host.invalid"), reply => CliResolver.Render(new GetHostByName("no-such-host.invalid"), reply),
+            (new LookupProbe(new GetServByName("http", "tcp"), TimeSpan.FromSeconds(5)), reply => CliResolver.Render(new GetServByName("http", "tcp"), reply), "80"),
+            (new LookupProbe(new GetHostByName("no-such-host.invalid"), TimeSpan.FromSeconds(5)), reply => CliResolver.Render(new GetHostByName("no-such-host.invalid"), reply),
                 """{"error":"gaierror","errno":-2,"strerror":"Name or service not known"}"""),
             (new AddrCall("pton", "::1", "inet6"), reply => AddrCommand.Render((AddrAnswer)reply), "\"00000000000000000000000000000001\""),
             (new ConnectProbe("127.0.0.1", echoPort, TimeSpan.FromSeconds(5)), reply => ConnectCommand.Render("127.0.0.1", echoPort, (ConnectReport)reply), "AF_INET"),
@@ -83,18 +93,18 @@ public sealed class RequestFanOutTests(ITestOutputHelper output) : AgentTestKit(
     public async Task MemberGone_AnsweredNodeUnreachableWithinTheDeadline()
     {
         var cluster = Akka.Cluster.Cluster.Get(Sys);
-        await cluster.JoinAsync(cluster.SelfAddress);
+        await cluster.JoinAsync(cluster.SelfAddress, Deadline());
         StartNode(Sys);
         var second = ActorSystem.Create(Sys.Name, AgentTestKit.Settings(Hocon("second")));
         StartNode(second);
-        await Akka.Cluster.Cluster.Get(second).JoinAsync(cluster.SelfAddress);
+        await Akka.Cluster.Cluster.Get(second).JoinAsync(cluster.SelfAddress, Deadline());
         var directory = Sys.ActorOf(MemberDirectory.Props(null));
         var members = (await MembersAsync(directory, 2)).Members;
         // Gone without leaving: its remoting stops answering, as a killed process's would.
-        await second.Terminate();
+        await second.Terminate().WaitAsync(TestTime.Seconds(30));
 
         var started = DateTime.UtcNow;
-        var answers = await FanOut.AskAsync(Sys, members, new GetServByName("http", "tcp"),
+        var answers = await FanOut.AskAsync(Sys, members, new LookupProbe(new GetServByName("http", "tcp"), TimeSpan.FromSeconds(1)),
             reply => CliResolver.Render(new GetServByName("http", "tcp"), reply), TimeSpan.FromSeconds(1), CancellationToken.None);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1) + FanOut.Margin + TestTime.Seconds(2));
         Assert.Equal(0, answers[0].Output.ExitCode);
