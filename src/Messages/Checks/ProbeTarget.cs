@@ -140,7 +140,8 @@ public readonly record struct ProbeTarget : IParsable<ProbeTarget>
         var endpointText = p.EndpointScheme + ":" + rest;
         if (!Endpoint.TryParse(endpointText, out var endpoint, out var endpointError))
         {
-            error = InTermsOfTarget(endpointError, endpointText, shown);
+            // Escaped whole: the endpoint parser quotes a bad host as given, control characters and all.
+            error = Endpoint.Escaped(InTermsOfTarget(endpointError, endpointText, shown));
             return false;
         }
         if (endpoint.IsUnix ? endpoint.Path.Length == 0 : endpoint.Host.Length == 0)
