@@ -24,8 +24,8 @@ internal static class BenchNode
     /// <summary>The request every round trip carries: <c>agent resolve 127.0.0.1 80 --on B</c> (numeric, so no libc I/O).</summary>
     public static GetAddrInfo Request { get; } = new("127.0.0.1", "80");
 
-    /// <summary>A remoting actor system with <paramref name="variant"/>'s serializer binding.</summary>
-    public static ActorSystem Create(SerializerVariant variant)
+    /// <summary>A remoting actor system with <paramref name="variant"/>'s serializer binding and <paramref name="extraHocon"/> (tuning experiments) over the rest.</summary>
+    public static ActorSystem Create(SerializerVariant variant, string extraHocon)
     {
         var config = ConfigurationFactory.ParseString($$"""
             akka {
@@ -40,6 +40,10 @@ internal static class BenchNode
         if (variant == SerializerVariant.Ours)
         {
             config = WireSerialization.Config.WithFallback(config);
+        }
+        if (extraHocon.Length > 0)
+        {
+            config = ConfigurationFactory.ParseString(extraHocon).WithFallback(config);
         }
         return ActorSystem.Create(SystemName, config).StartScheduler();
     }

@@ -17,6 +17,7 @@ internal sealed record RemoteSettings(
     bool ViaSelection,
     bool Json,
     string? Output,
+    string ExtraHocon,
     string Command);
 
 /// <summary>
@@ -48,7 +49,7 @@ internal static class Driver
         {
             foreach (var variant in SerializerVariants.All)
             {
-                clients[variant] = BenchNode.Create(variant);
+                clients[variant] = BenchNode.Create(variant, settings.ExtraHocon);
             }
             var checks = SerializerCheck.DefaultRoundTrips(clients[SerializerVariant.Default]);
             foreach (var check in checks.Where(c => !c.Intact))
@@ -71,7 +72,7 @@ internal static class Driver
                     string serverSerializer;
                     if (topology == OneProcess)
                     {
-                        var server = BenchNode.Create(variant);
+                        var server = BenchNode.Create(variant, settings.ExtraHocon);
                         servers.Add(server);
                         BenchNode.Serve(server);
                         address = BenchNode.AddressOf(server);
@@ -80,7 +81,7 @@ internal static class Driver
                     }
                     else
                     {
-                        var child = await ServedNode.StartAsync(variant, StartTimeout);
+                        var child = await ServedNode.StartAsync(variant, settings.ExtraHocon, StartTimeout);
                         children.Add(child);
                         address = child.Address;
                         serverSerializer = child.Serializer;
@@ -207,7 +208,7 @@ internal static class Driver
 
     private static string Method(RemoteSettings s) => string.Create(CultureInfo.InvariantCulture,
         $"GetAddrInfo(\"127.0.0.1\", \"80\") from node A to node B's request actor (/user/requests: RequestActor -> ResolverActor, numeric, no libc I/O), " +
-        $"akka.actor.provider = remote, DotNetty TCP on 127.0.0.1, Akka's default remoting settings; " +
+        $"akka.actor.provider = remote, DotNetty TCP on 127.0.0.1, {(s.ExtraHocon.Length == 0 ? "Akka's default remoting settings" : $"Akka's defaults with {s.ExtraHocon.ReplaceLineEndings(" ")}")}; " +
         $"{(s.Client == ClientKind.Actor ? "one client actor per request in flight" : "one Ask per request (a temporary actor each, as FanOut asks)")}, " +
         $"{(s.ViaSelection ? "through an ActorSelection of B's path on every request" : "through B's actor reference resolved once")}; " +
         $"{s.Rounds} rounds, in each every case runs ours and the default back to back (with 1 in flight also the raw TCP baseline: " +

@@ -15,6 +15,7 @@ clientOption.AcceptOnlyFromAmong("actor", "ask");
 var selectionOption = new Option<bool>("--selection") { Description = "Send every request through an ActorSelection of B's path (as FanOut does) instead of a reference resolved once." };
 var jsonOption = new Option<bool>("--json") { Description = "Print the report as JSON instead of markdown tables." };
 var outputOption = new Option<string?>("--output") { Description = "Also write the JSON report to this file." };
+var hoconOption = new Option<string>("--hocon") { Description = "Extra Akka settings (HOCON) over the benchmark's own, on every node: for tuning experiments. Defaults to none.", DefaultValueFactory = _ => "" };
 var serveOption = new Option<bool>("--serve") { Description = "Be node B: print READY ADDRESS SERIALIZER on stdout, serve until stdin closes (the driver starts it)." };
 var serializerOption = new Option<string>("--serializer") { Description = "With --serve: ours or default. Defaults to ours.", DefaultValueFactory = _ => "ours" };
 serializerOption.AcceptOnlyFromAmong("ours", "default");
@@ -65,6 +66,7 @@ root.Options.Add(clientOption);
 root.Options.Add(selectionOption);
 root.Options.Add(jsonOption);
 root.Options.Add(outputOption);
+root.Options.Add(hoconOption);
 root.Options.Add(serveOption);
 root.Options.Add(serializerOption);
 
@@ -72,7 +74,7 @@ root.SetAction(async (parse, _) =>
 {
     if (parse.GetValue(serveOption))
     {
-        return await ServedNode.ServeAsync(SerializerVariants.Parse(parse.GetValue(serializerOption)!));
+        return await ServedNode.ServeAsync(SerializerVariants.Parse(parse.GetValue(serializerOption)!), parse.GetValue(hoconOption)!);
     }
     var inFlight = Counts(parse.GetValue(concurrencyOption)!)!;
     var topologies = Topologies(parse.GetValue(topologyOption)!)!;
@@ -86,7 +88,8 @@ root.SetAction(async (parse, _) =>
         parse.GetValue(selectionOption),
         parse.GetValue(jsonOption),
         parse.GetValue(outputOption),
-        $"Agent.Bench.Remote {string.Join(' ', args)}".TrimEnd());
+        parse.GetValue(hoconOption)!,
+        $"Agent.Bench.Remote {string.Join(' ', args.Select(a => a.Any(char.IsWhiteSpace) || a.Contains('"', StringComparison.Ordinal) ? $"'{a}'" : a))}".TrimEnd());
     return await Driver.RunAsync(settings);
 });
 

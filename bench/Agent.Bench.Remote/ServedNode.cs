@@ -49,7 +49,7 @@ internal sealed class ServedNode : IAsyncDisposable
     }
 
     /// <summary>Starts node B with <paramref name="variant"/> and waits (at most <paramref name="timeout"/>) for its address.</summary>
-    public static async Task<ServedNode> StartAsync(SerializerVariant variant, TimeSpan timeout)
+    public static async Task<ServedNode> StartAsync(SerializerVariant variant, string extraHocon, TimeSpan timeout)
     {
         var host = Environment.ProcessPath ?? throw new InvalidOperationException("the process path is unknown: cannot re-launch this benchmark");
         var info = new ProcessStartInfo(host)
@@ -66,6 +66,11 @@ internal sealed class ServedNode : IAsyncDisposable
         info.ArgumentList.Add("--serve");
         info.ArgumentList.Add("--serializer");
         info.ArgumentList.Add(variant.Name());
+        if (extraHocon.Length > 0)
+        {
+            info.ArgumentList.Add("--hocon");
+            info.ArgumentList.Add(extraHocon);
+        }
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {host}");
         try
         {
@@ -110,9 +115,9 @@ internal sealed class ServedNode : IAsyncDisposable
     }
 
     /// <summary>The <c>--serve</c> side: node B in this process until stdin closes.</summary>
-    public static async Task<int> ServeAsync(SerializerVariant variant)
+    public static async Task<int> ServeAsync(SerializerVariant variant, string extraHocon)
     {
-        var system = BenchNode.Create(variant);
+        var system = BenchNode.Create(variant, extraHocon);
         BenchNode.Serve(system);
         using var stop = new CancellationTokenSource();
         var rawPort = RawTcp.Serve(system, stop.Token);
