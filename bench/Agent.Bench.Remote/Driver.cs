@@ -56,7 +56,6 @@ internal static class Driver
             {
                 Progress($"default serializer: {check.Type} does not round-trip: {check.Problem}");
             }
-            var costs = SerializerVariants.All.Select(v => SerializerCheck.Cost(clients[v], v, TimeSpan.FromSeconds(1))).ToList();
 
             var self = Process.GetCurrentProcess();
             var pairs = new List<Pair>();
@@ -127,6 +126,8 @@ internal static class Driver
                 }
             }
 
+            // Measured last, when the rounds have warmed up the serializers' code (they run on every message of the rounds).
+            var costs = SerializerVariants.All.Select(v => SerializerCheck.Cost(clients[v], v, TimeSpan.FromSeconds(1))).ToList();
             var loadAfter = MachineInfo.LoadAverage();
             var cases = Summaries(samples);
             var ratios = Ratios(samples);
