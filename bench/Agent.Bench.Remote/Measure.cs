@@ -1,4 +1,5 @@
 using System.Diagnostics;
+
 namespace Agent.Bench.Remote;
 
 /// <summary>A client and its server: node A asking node B with one serializer, or the raw TCP baseline.</summary>
