@@ -174,8 +174,8 @@ internal static class Driver
 
     private static IReadOnlyList<CaseSummary> Summaries(IReadOnlyList<Sample> samples) =>
     [
-        .. samples.GroupBy(s => (s.Topology, s.InFlight, s.Serializer)).Select(g => new CaseSummary(
-            g.Key.Topology, g.Key.InFlight, g.Key.Serializer, g.Count(),
+        .. samples.GroupBy(s => (s.Topology, s.InFlight, s.Variant)).Select(g => new CaseSummary(
+            g.Key.Topology, g.Key.InFlight, g.Key.Variant, g.Count(),
             Median(g.Select(s => s.RoundTripsPerSecond)), g.Min(s => s.RoundTripsPerSecond), g.Max(s => s.RoundTripsPerSecond),
             Median(g.Select(s => s.P50Us)), Median(g.Select(s => s.P99Us)), g.Min(s => s.P99Us), g.Max(s => s.P99Us),
             Median(g.Select(s => s.CpuUsPerRoundTrip)),
@@ -186,7 +186,7 @@ internal static class Driver
     [
         .. samples.GroupBy(s => (s.Topology, s.InFlight)).Select(g =>
         {
-            var rounds = g.GroupBy(s => s.Round).Select(r => r.ToDictionary(s => s.Serializer)).ToList();
+            var rounds = g.GroupBy(s => s.Round).Select(r => r.ToDictionary(s => s.Variant)).ToList();
             var paired = rounds.Select(r => (Ours: r["ours"], Default: r["default"])).ToList();
             var rates = paired.Select(p => p.Ours.RoundTripsPerSecond / p.Default.RoundTripsPerSecond).ToList();
             var overRaw = rounds.Where(r => r.ContainsKey(RawTcpName)).Select(r => r["ours"].RoundTripsPerSecond / r[RawTcpName].RoundTripsPerSecond).ToList();
@@ -203,7 +203,7 @@ internal static class Driver
     [
         .. ratios.Where(r => r.InFlight == 256).Select(r =>
             new TargetRow("ours / default rt/s at 256 in flight", $"{r.Topology} x256", r.MedianRate, 1.5, r.MedianRate >= 1.5)),
-        .. cases.Where(c => c.InFlight == 1 && c.Serializer == "ours").Select(c =>
+        .. cases.Where(c => c.InFlight == 1 && c.Variant == "ours").Select(c =>
             new TargetRow("rt/s with 1 in flight (ours)", $"{c.Topology} x1", c.MedianRoundTripsPerSecond, 15_000, c.MedianRoundTripsPerSecond >= 15_000)),
     ];
 
@@ -248,7 +248,7 @@ internal static class Driver
         foreach (var c in r.Cases)
         {
             var alloc = c.MedianAllocatedBytesPerRoundTrip is { } a ? F($"{a:N0}") : "–";
-            Line(F($"| {c.Topology} | {c.InFlight} | {c.Serializer} | {c.MedianRoundTripsPerSecond:N0} | {c.MinRoundTripsPerSecond:N0}–{c.MaxRoundTripsPerSecond:N0} | {c.MedianP50Us:0} | {c.MedianP99Us:0} | {c.MinP99Us:0}–{c.MaxP99Us:0} | {c.MedianCpuUsPerRoundTrip:0.0} | {alloc} |"));
+            Line(F($"| {c.Topology} | {c.InFlight} | {c.Variant} | {c.MedianRoundTripsPerSecond:N0} | {c.MinRoundTripsPerSecond:N0}–{c.MaxRoundTripsPerSecond:N0} | {c.MedianP50Us:0} | {c.MedianP99Us:0} | {c.MinP99Us:0}–{c.MaxP99Us:0} | {c.MedianCpuUsPerRoundTrip:0.0} | {alloc} |"));
         }
         Line();
         Line("| topology | in flight | ours / default rt/s (median) | range over rounds | p50 ours / default | p99 ours / default | CPU/rt ours / default | ours / raw TCP rt/s |");

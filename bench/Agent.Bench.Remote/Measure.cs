@@ -10,12 +10,12 @@ namespace Agent.Bench.Remote;
 /// <param name="CountsAllocations">True when both sides share this process, so its allocations are both sides'.</param>
 internal sealed record Pair(string Topology, string Name, Func<Load, Action> Start, Func<TimeSpan> CpuTime, bool CountsAllocations);
 
-/// <summary>One measured interval of one pair at one in-flight count.</summary>
+/// <summary>One measured interval of one pair at one in-flight count; <c>Variant</c> is the pair's name (ours, default or raw TCP).</summary>
 internal sealed record Sample(
     int Round,
     string Topology,
     int InFlight,
-    string Serializer,
+    string Variant,
     long RoundTrips,
     double Seconds,
     double RoundTripsPerSecond,

@@ -46,11 +46,11 @@ internal sealed record MachineInfo(int ProcessorCount, string CpuModel, string M
     }
 }
 
-/// <summary>One case (topology, in-flight count, serializer) over all rounds: medians and ranges.</summary>
+/// <summary>One case (topology, in-flight count, variant: ours, default or raw TCP) over all rounds: medians and ranges.</summary>
 internal sealed record CaseSummary(
     string Topology,
     int InFlight,
-    string Serializer,
+    string Variant,
     int Rounds,
     double MedianRoundTripsPerSecond,
     double MinRoundTripsPerSecond,
