@@ -2,6 +2,7 @@ using Agent.Actors;
 using Agent.Actors.Cluster;
 using Agent.Actors.Io;
 using Agent.Actors.Resolution;
+using Agent.Messages.Requests;
 using Agent.Messages.Resolution;
 using Agent.Node;
 using Akka.Actor;
@@ -21,8 +22,11 @@ internal static class BenchNode
     /// <summary>The actor system name of both nodes.</summary>
     public const string SystemName = "agent";
 
-    /// <summary>The request every round trip carries: <c>agent resolve 127.0.0.1 80 --on B</c> (numeric, so no libc I/O).</summary>
-    public static GetAddrInfo Request { get; } = new("127.0.0.1", "80");
+    /// <summary>
+    /// The request every round trip carries: <c>agent resolve 127.0.0.1 80 --on B</c> (numeric, so no libc I/O), as the
+    /// API sends it: the lookup with the asker's timeout.
+    /// </summary>
+    public static LookupProbe Request { get; } = new(new GetAddrInfo("127.0.0.1", "80"), TimeSpan.FromSeconds(10));
 
     /// <summary>A remoting actor system with <paramref name="variant"/>'s serializer binding and <paramref name="extraHocon"/> (tuning experiments) over the rest.</summary>
     public static ActorSystem Create(SerializerVariant variant, string extraHocon)

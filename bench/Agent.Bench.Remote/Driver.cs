@@ -208,7 +208,7 @@ internal static class Driver
     ];
 
     private static string Method(RemoteSettings s) => string.Create(CultureInfo.InvariantCulture,
-        $"GetAddrInfo(\"127.0.0.1\", \"80\") from node A to node B's request actor (/user/requests: RequestActor -> ResolverActor, numeric, no libc I/O), " +
+        $"GetAddrInfo(\"127.0.0.1\", \"80\") from node A to node B's request actor as a LookupProbe (/user/requests: RequestActor -> one LookupOnce child -> ResolverActor, numeric, no libc I/O), " +
         $"akka.actor.provider = remote, DotNetty TCP on 127.0.0.1, {(s.ExtraHocon.Length == 0 ? "Akka's default remoting settings" : $"Akka's defaults with {s.ExtraHocon.ReplaceLineEndings(" ")}")}; " +
         $"{(s.Client == ClientKind.Actor ? "one client actor per request in flight" : "one Ask per request (a temporary actor each, as FanOut asks)")}, " +
         $"{(s.ViaSelection ? "through an ActorSelection of B's path on every request" : "through B's actor reference resolved once")}; " +

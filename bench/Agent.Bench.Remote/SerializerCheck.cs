@@ -36,6 +36,7 @@ internal static class SerializerCheck
     public static IReadOnlyList<IWireMessage> Samples { get; } =
     [
         BenchNode.Request,
+        BenchNode.Request.Request,
         new GetHostAddresses("localhost", AddressOrder.Ipv4First),
         new GetHostByName("localhost"),
         new GetHostByNameEx("www.example.org"),
@@ -59,7 +60,7 @@ internal static class SerializerCheck
     ];
 
     /// <summary>The reply node B sends to the benchmark's request (what the resolver answers for it).</summary>
-    public static Resolved Reply() => new(BenchNode.Request, new AddrInfoList([
+    public static Resolved Reply() => new(BenchNode.Request.Request, new AddrInfoList([
         new AddrInfo(2, 1, 6, "", new SockAddr("127.0.0.1", 80)),
         new AddrInfo(2, 2, 17, "", new SockAddr("127.0.0.1", 80)),
         new AddrInfo(2, 3, 0, "", new SockAddr("127.0.0.1", 80))]));
