@@ -137,6 +137,33 @@ public sealed class ClusterNodeTests
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(plain)).StatusCode);
     }
 
+    /// <summary>
+    /// Bad bytes on the plain remoting port (loopback): a frame announcing far more than <c>maximum-frame-size</c>, random
+    /// bytes, a frame cut short and held: each connection is dropped or left alone, and the node serves everyone else.
+    /// </summary>
+    [Fact]
+    public async Task BadBytesOnTheRemotingPort_ConnectionDropped_TheNodeKeepsServing()
+    {
+        using var dir = new TempDirectory();
+        await using var first = await RunningNode.StartAsync(dir, "first");
+        await using var second = await RunningNode.StartAsync(dir, "second", "--seed", first.Remote);
+        await WaitForMembersAsync(first.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up"));
+        var port = int.Parse(first.Remote.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        using var cutShort = new TcpClient();
+        await cutShort.ConnectAsync(IPAddress.Loopback, port);
+        await cutShort.GetStream().WriteAsync(new byte[] { 0, 0, 0, 100, 1, 2, 3 });
+
+        await AssertClosedUnansweredAsync(port, stream => stream.WriteAsync(new byte[] { 0x7F, 0xFF, 0xFF, 0xF0, 1, 2, 3, 4 }).AsTask());
+        await AssertClosedUnansweredAsync(port, stream => stream.WriteAsync(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4096)).AsTask());
+
+        var members = await WaitForMembersAsync(first.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up" && m["reachable"]!.GetValue<bool>()));
+        Assert.Equal(2, members.Count);
+        var served = await AgentProcess.RunAgentAsync(dir.Path, "lookup", "servbyname", "http", "--on", "all", "--api", second.Api);
+        Assert.Equal(0, served.ExitCode);
+        await using var third = await RunningNode.StartAsync(dir, "third", "--seed", first.Remote);
+        await WaitForMembersAsync(first.Api, list => list.Count == 3);
+    }
+
     [Fact]
     public async Task Nodes_NoNodeAtTheAddress_ExitsOneSayingWhereAndHow()
     {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Agent.Tests.Testbeds;
 using Agent.TestSupport;
+using Xunit;
 
 namespace Agent.Tests.Node;
 
@@ -70,6 +71,27 @@ public static class ClusterTestKit
     }
 
     /// <summary>An <c>agent run</c> that has joined its cluster: its remoting and API addresses read from its stdout.</summary>
+    // Sends what `send` writes to the remoting port; the node must close the connection without answering a byte.
+    public static async Task AssertClosedUnansweredAsync(int port, Func<NetworkStream, Task> send)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        var stream = client.GetStream();
+        await send(stream);
+        using var deadline = new CancellationTokenSource(TestBed.Dilated(20));
+        var buffer = new byte[4096];
+        int read;
+        try
+        {
+            read = await stream.ReadAsync(buffer, deadline.Token);
+        }
+        catch (IOException)
+        {
+            read = 0;
+        }
+        Assert.Equal(0, read);
+    }
+
     public sealed class RunningNode : IAsyncDisposable
     {
         private RunningNode(AgentProcess process, string remote, string api)

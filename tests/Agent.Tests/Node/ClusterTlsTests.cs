@@ -114,7 +114,10 @@ public sealed class ClusterTlsTests
         await AssertServingAsync(dir, nodeB, "a", "b");
     }
 
-    /// <summary>Bytes that are no TLS client hello, plain HTTP, and TLS clients without a valid certificate: each is refused, and the cluster goes on.</summary>
+    /// <summary>
+    /// Bytes that are no TLS client hello, plain HTTP, a handshake left half done, and TLS clients without a valid
+    /// certificate: each is refused or left alone, and the cluster goes on.
+    /// </summary>
     [Fact]
     public async Task GarbageAndUncertifiedClientsOnTheRemotingPort_Refused_TheNodeKeepsServing()
     {
@@ -125,6 +128,11 @@ public sealed class ClusterTlsTests
         await using var second = await RunningNode.StartAsync(dir, "second", [.. ca.Issue("second").RunOptions(ca.CertificatePath), "--seed", first.Remote]);
         await WaitForMembersAsync(first.Api, AllUp(2));
         var port = int.Parse(first.Remote.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        // A handshake that starts (a ClientHello record header announcing 512 bytes) and never finishes, held open while
+        // everything below goes on.
+        using var stalled = new TcpClient();
+        await stalled.ConnectAsync(IPAddress.Loopback, port);
+        await stalled.GetStream().WriteAsync(new byte[] { 0x16, 0x03, 0x01, 0x02, 0x00 });
 
         await AssertClosedUnansweredAsync(port, stream => stream.WriteAsync(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4096)).AsTask());
         await AssertClosedUnansweredAsync(port, stream => stream.WriteAsync(Encoding.ASCII.GetBytes($"GET / HTTP/1.1\r\nHost: {first.Remote}\r\n\r\n")).AsTask());
@@ -197,27 +205,6 @@ public sealed class ClusterTlsTests
         var members = JsonNode.Parse(stdout)!["members"]!.AsArray();
         Assert.Equal(names, members.Select(m => m!["name"]!.GetValue<string>()));
         Assert.True(members.All(m => m!["status"]!.GetValue<string>() == "Up" && m["reachable"]!.GetValue<bool>()));
-    }
-
-    // Sends what `send` writes to the remoting port; the node must close the connection without answering a byte.
-    private static async Task AssertClosedUnansweredAsync(int port, Func<NetworkStream, Task> send)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, port);
-        var stream = client.GetStream();
-        await send(stream);
-        using var deadline = new CancellationTokenSource(TestBed.Dilated(20));
-        var buffer = new byte[4096];
-        int read;
-        try
-        {
-            read = await stream.ReadAsync(buffer, deadline.Token);
-        }
-        catch (IOException)
-        {
-            read = 0;
-        }
-        Assert.Equal(0, read);
     }
 
     // A TLS client that accepts the node's certificate but has none the node accepts: the handshake fails, or the

@@ -16,7 +16,7 @@ public sealed class MultiHostTlsTests
     private const string Api = "127.0.0.1:9180";
 
     /// <summary>
-    /// The cut is kept short on purpose: the split-brain resolver (keep-majority) downs a member unreachable for its
+    /// The cut is kept short on purpose: the split-brain resolver (keep-oldest) downs a member unreachable for its
     /// stable-after (20 s), so the link is healed as soon as host 1 sees host 3 unreachable, and host 3 must come back
     /// as the same Up member, not be downed.
     /// </summary>
@@ -49,6 +49,14 @@ public sealed class MultiHostTlsTests
 
             await lan.CutAsync(3);
             await WaitForNodesAsync(lan, dir, 1, list => list.Any(m => Name(m) == "host3" && !Reachable(m)));
+            // A request to every member: the cut host answers NodeUnreachable at once, the others as usual.
+            var (code, stdout, stderr) = await AgentProcess.RunAsync(ip, dir.Path,
+                lan.On(1, AgentProcess.DotnetHost, AgentProcess.AgentDll, "lookup", "servbyname", "http", "tcp", "--on", "all", "--json", "--api", Api));
+            Assert.True(code == 1, $"exit {code}: {stdout}{stderr}");
+            var byNode = JsonNode.Parse(stdout)!;
+            Assert.Equal(80, byNode["host1"]!.GetValue<int>());
+            Assert.Equal(80, byNode["host2"]!.GetValue<int>());
+            Assert.Equal("NodeUnreachable", byNode["host3"]!["error"]!.GetValue<string>());
             await lan.HealAsync(3);
 
             await WaitForNodesAsync(lan, dir, 1, list => list.Count == 3 && list.All(m => Status(m) == "Up" && Reachable(m)));
