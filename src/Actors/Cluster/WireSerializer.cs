@@ -133,7 +133,11 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         }
     }
 
-    private static JsonSerializerOptions Strict(JsonSerializerOptions defaults) => new(defaults)
+    /// <summary>
+    /// <paramref name="defaults"/> made strict as the wire reads our contracts: every field written (nulls too), and a
+    /// missing constructor argument or a null where the type says non-null refused; metadata stays source-generated.
+    /// </summary>
+    public static JsonSerializerOptions Strict(JsonSerializerOptions defaults) => new(defaults)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         RespectNullableAnnotations = true,

@@ -1,33 +1,10 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Agent.Actors.Resolution;
-using Agent.Output;
-using Agent.Messages;
 
 namespace Agent.Cli;
 
-/// <summary>Writes a command's one result or error, as text or (with --json) exactly one JSON value on stdout.</summary>
+/// <summary>A command's refused arguments and its guard; what a run prints is <see cref="CommandOutput"/>'s.</summary>
 internal static class CliOutput
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
-
-    public static int Success(bool json, JsonNode value, string text)
-    {
-        Console.Out.WriteLine(json ? value.ToJsonString(Compact) : text);
-        return ExitCodes.Success;
-    }
-
-    /// <summary>Python's words on stderr (<c>gaierror: [Errno -2] Name or service not known</c>), the error object on stdout with --json.</summary>
-    public static int Failure(bool json, PythonError error)
-    {
-        Console.Error.WriteLine(error.ToString());
-        if (json)
-        {
-            Console.Out.WriteLine(PythonJson.ToJson(error).ToJsonString(Compact));
-        }
-        return ExitCodes.Failure;
-    }
-
     public static int Usage(string message)
     {
         Console.Error.WriteLine($"agent: {message}");
@@ -47,7 +24,7 @@ internal static class CliOutput
         }
         catch (PythonException e)
         {
-            return Failure(json, e.Error);
+            return CommandOutput.Failure(e.Error).Print(json);
         }
     }
 }

@@ -1,7 +1,6 @@
 using Agent.Actors.Cluster;
 using Agent.Cli;
 using Agent.Messages;
-using Agent.Output;
 using Akka.Actor;
 
 namespace Agent.Node;
@@ -57,9 +56,6 @@ internal static class FanOut
     private static ActorPath RequestsOf(MemberDirectory.MemberInfo member) =>
         new RootActorPath(Address.Parse(member.Address)) / "user" / RequestActor.Name;
 
-    private static CommandOutput Unreachable(MemberDirectory.MemberInfo member, string why)
-    {
-        var error = new PythonError("NodeUnreachable", null, $"{member.Name} ({member.Address}): {why}");
-        return new CommandOutput(ExitCodes.Failure, PythonJson.ToJson(error), "", error.ToString());
-    }
+    private static CommandOutput Unreachable(MemberDirectory.MemberInfo member, string why) =>
+        CommandOutput.Failure(new PythonError("NodeUnreachable", null, $"{member.Name} ({member.Address}): {why}"));
 }

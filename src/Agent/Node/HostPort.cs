@@ -12,9 +12,12 @@ namespace Agent.Node;
 internal sealed partial record HostPort(string Host, int Port)
 {
     /// <summary>True for a loopback literal or <c>localhost</c>: reachable from this machine only.</summary>
-    public bool IsLoopback =>
-        Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(Host, out var address) && IPAddress.IsLoopback(address));
+    public bool IsLoopback => IsLoopbackHost(Host);
+
+    /// <summary>True when <paramref name="host"/> (an IPv6 literal with or without brackets) is a loopback literal or <c>localhost</c>.</summary>
+    public static bool IsLoopbackHost(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host.TrimStart('[').TrimEnd(']'), out var address) && IPAddress.IsLoopback(address));
 
     /// <summary>The host as a URL or Akka address needs it (IPv6 in brackets).</summary>
     public string UriHost => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host;

@@ -252,7 +252,7 @@ internal static class NodeApi
         {
             return "requests from web pages are refused (the request carries Origin or Sec-Fetch-Site)";
         }
-        if (loopback && !(HostPort.TryParse(request.Host.Port is { } port ? $"{request.Host.Host}:{port}" : $"{request.Host.Host}:0", out var host, out _) && host.IsLoopback))
+        if (loopback && !HostPort.IsLoopbackHost(request.Host.Host))
         {
             return "on a loopback API the Host must be a loopback address or localhost";
         }

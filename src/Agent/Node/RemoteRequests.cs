@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Agent.Actors.Cluster;
 using Agent.Actors.Resolution;
 using Agent.Cli;
 using Agent.Messages;
@@ -100,13 +101,8 @@ internal static class RemoteRequests
     private static T Read<T>(JsonNode node, JsonTypeInfo<T> contract) =>
         node.Deserialize(contract) ?? throw new JsonException("null", "$", null, null);
 
-    // Metadata stays source-generated; only the options are stricter than the wire's (an API caller's typo is refused).
-    // Every field is written, nulls too, since every field without a default must be there when read.
-    private static JsonSerializerOptions Strict(JsonSerializerOptions defaults) => new(defaults)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-    };
+    // The wire's strictness, and more: an API caller's unknown field (a typo) is refused, where the wire lets a newer
+    // node add one.
+    private static JsonSerializerOptions Strict(JsonSerializerOptions defaults) =>
+        new(WireSerializer.Strict(defaults)) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 }

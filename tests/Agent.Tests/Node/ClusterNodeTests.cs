@@ -22,7 +22,7 @@ public sealed class ClusterNodeTests
         await using var first = await RunningNode.StartAsync(dir, "first", "--label", "zone=eu");
         await using var second = await RunningNode.StartAsync(dir, "second", "--seed", first.Remote);
 
-        var members = await WaitForMembersAsync(first.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up"));
+        var members = await WaitForMembersAsync(first.Api, AllUp(2));
         Assert.Equal(["first", "second"], members.Select(m => m["name"]!.GetValue<string>()));
         Assert.Equal($"akka.tcp://agent@{second.Remote}", members[1]["address"]!.GetValue<string>());
         Assert.Equal("eu", members[0]["labels"]!["zone"]!.GetValue<string>());
@@ -69,7 +69,7 @@ public sealed class ClusterNodeTests
 
         await using var seed = await RunningNode.StartAsync(dir, "seed", "--remote", $"127.0.0.1:{seedPort}");
         await late.ExpectLineAsync(l => l.StartsWith("member late up at ", StringComparison.Ordinal), 60);
-        await WaitForMembersAsync(seed.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up"));
+        await WaitForMembersAsync(seed.Api, AllUp(2));
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class ClusterNodeTests
         using var dir = new TempDirectory();
         await using var first = await RunningNode.StartAsync(dir, "first");
         await using var second = await RunningNode.StartAsync(dir, "second", "--seed", first.Remote);
-        await WaitForMembersAsync(first.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up"));
+        await WaitForMembersAsync(first.Api, AllUp(2));
         var port = int.Parse(first.Remote.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
         using var cutShort = new TcpClient();
         await cutShort.ConnectAsync(IPAddress.Loopback, port);
@@ -206,7 +206,7 @@ public sealed class ClusterNodeTests
         using var dir = new TempDirectory();
         await using var first = await RunningNode.StartAsync(dir, "first");
         await using var second = await RunningNode.StartAsync(dir, "second", "--seed", first.Remote, "--label", "zone=eu");
-        await WaitForMembersAsync(first.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up"));
+        await WaitForMembersAsync(first.Api, AllUp(2));
         var echo = first.Process.Stdout.Split('\n').Single(l => l.StartsWith("listening tcp ", StringComparison.Ordinal))["listening tcp ".Length..];
         // Bound but not listening: refused for as long as the test holds it, and no one else can take the port.
         using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -288,7 +288,7 @@ public sealed class ClusterNodeTests
         using var dir = new TempDirectory();
         await using var first = await RunningNode.StartAsync(dir, "first");
         var second = await RunningNode.StartAsync(dir, "second", "--seed", first.Remote);
-        await WaitForMembersAsync(first.Api, list => list.Count == 2 && list.All(m => m["status"]!.GetValue<string>() == "Up"));
+        await WaitForMembersAsync(first.Api, AllUp(2));
 
         second.Process.Signal(9);
         await second.Process.WaitForExitAsync();

@@ -70,8 +70,7 @@ public static class ClusterTestKit
         }
     }
 
-    /// <summary>An <c>agent run</c> that has joined its cluster: its remoting and API addresses read from its stdout.</summary>
-    // Sends what `send` writes to the remoting port; the node must close the connection without answering a byte.
+    /// <summary>Sends what <paramref name="send"/> writes to the remoting port; the node must close the connection without answering a byte.</summary>
     public static async Task AssertClosedUnansweredAsync(int port, Func<NetworkStream, Task> send)
     {
         using var client = new TcpClient();
@@ -92,6 +91,11 @@ public static class ClusterTestKit
         Assert.Equal(0, read);
     }
 
+    /// <summary>The condition of exactly <paramref name="count"/> members, every one Up.</summary>
+    public static Func<IReadOnlyList<JsonNode>, bool> AllUp(int count) =>
+        list => list.Count == count && list.All(m => m["status"]!.GetValue<string>() == "Up");
+
+    /// <summary>An <c>agent run</c> that has joined its cluster: its remoting and API addresses read from its stdout.</summary>
     public sealed class RunningNode : IAsyncDisposable
     {
         private RunningNode(AgentProcess process, string remote, string api)

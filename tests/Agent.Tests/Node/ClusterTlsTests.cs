@@ -192,9 +192,6 @@ public sealed class ClusterTlsTests
         Assert.Equal($"agent: config: node:tls:key: '{two.KeyPath}' is not the private key of node:tls:certificate '{one.CertificatePath}'", stderr.Trim());
     }
 
-    private static Func<IReadOnlyList<JsonNode>, bool> AllUp(int count) =>
-        list => list.Count == count && list.All(m => m["status"]!.GetValue<string>() == "Up");
-
     private static Dictionary<string, string> Pins(string thumbprint) => new() { ["AGENT_NODE__TLS__PINNEDTHUMBPRINTS__0"] = thumbprint };
 
     // A fresh `agent nodes` request through `node` answers, listing `names` Up.
