@@ -7,7 +7,7 @@ namespace Agent.Messages;
 /// Newtonsoft's <c>$type</c> names and no bytes from the network choose a .NET type.
 /// </summary>
 /// <remarks>
-/// The resolution protocol and the node request protocol (<see cref="Requests"/>) carry it. The IO messages (<see cref="Io.SockStream"/>,
+/// The resolution protocol, the node request protocol (<see cref="Requests"/>) and the probe protocol (<see cref="Checks"/>) carry it. The IO messages (<see cref="Io.SockStream"/>,
 /// <see cref="Io.SockDgram"/>, <see cref="Io.SocketPair"/>) stay local to one process on purpose:
 /// their handlers are socket actors and their byte buffers belong to local connections, so a node
 /// asks another node's resolver, never another node's sockets. A new type given this marker must

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Agent.Messages;
+using Agent.Messages.Checks;
 using Agent.Messages.Requests;
 using Agent.Messages.Resolution;
 using Akka.Actor;
@@ -58,6 +59,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
 
     private static readonly RequestsJsonContext RequestContracts = new(Strict(RequestsJsonContext.Default.Options));
 
+    private static readonly ChecksJsonContext CheckContracts = new(Strict(ChecksJsonContext.Default.Options));
+
     // The table: concrete type -> manifest -> contract. Manifests are part of the wire format: never reuse or rename one.
     private static readonly (Type Type, string Manifest, JsonTypeInfo Contract)[] Table =
     [
@@ -81,6 +84,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         (typeof(EchoReport), "echo-r", RequestContracts.EchoReport),
         (typeof(ConnectProbe), "conn", RequestContracts.ConnectProbe),
         (typeof(ConnectReport), "conn-r", RequestContracts.ConnectReport),
+        (typeof(RunProbe), "probe", CheckContracts.RunProbe),
+        (typeof(ProbeResult), "probe-r", CheckContracts.ProbeResult),
     ];
 
     private static readonly FrozenDictionary<Type, (string Manifest, JsonTypeInfo Contract)> ByType =

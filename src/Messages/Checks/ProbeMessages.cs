@@ -4,7 +4,7 @@ namespace Agent.Messages.Checks;
 
 // The probe protocol. A requester sends RunProbe to a node's ProbeRunner (or starts a ProbeActor for it) and gets
 // exactly one ProbeResult back, failures included: a probe that cannot reach its target answers with Python's error
-// object, never with an exception or silence. Local for now; the manifests proposed for the wire are in docs/checks.md.
+// object, never with an exception or silence. Both cross nodes (a check fans RunProbe out to every chosen member's runner).
 
 /// <summary>
 /// Sent by a requester to a node's <c>ProbeRunner</c> (or given to a <c>ProbeActor</c> it starts): probe
@@ -14,7 +14,7 @@ namespace Agent.Messages.Checks;
 /// </summary>
 /// <param name="Target">What to probe.</param>
 /// <param name="Options">How; null means <see cref="ProbeOptions.Default"/>.</param>
-public sealed record RunProbe(ProbeTarget Target, ProbeOptions? Options = null)
+public sealed record RunProbe(ProbeTarget Target, ProbeOptions? Options = null) : IWireMessage
 {
     /// <summary>The options that apply.</summary>
     [JsonIgnore]
@@ -51,7 +51,7 @@ public sealed record ProbeResult(
     DnsAnswer? Dns = null,
     DatagramCounts? Datagrams = null,
     bool Cached = false,
-    DateTimeOffset? StartedAt = null);
+    DateTimeOffset? StartedAt = null) : IWireMessage;
 
 /// <summary>One family's outcome in a <see cref="ProbeResult"/> of family mode <c>both</c>; the fields mean what the result's do.</summary>
 /// <param name="Family"><see cref="FamilyMode.Ip4"/> or <see cref="FamilyMode.Ip6"/>.</param>

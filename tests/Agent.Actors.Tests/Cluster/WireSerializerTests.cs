@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using System.Text;
 using Agent.Actors.Cluster;
 using Agent.Messages;
+using Agent.Messages.Checks;
 using Agent.Messages.Io;
 using Agent.Messages.Requests;
 using Agent.Messages.Resolution;
@@ -71,6 +72,14 @@ public sealed class WireSerializerTests(ITestOutputHelper output)
             [new SockStream.ConnectAttempt(Endpoint.Parse("tcp:[::1]:443"), "connected", null, 0.1, 0.4)], null),
         new ConnectReport(null, [new SockStream.ConnectAttempt(Endpoint.Parse("tcp:127.0.0.1:9"), "failed",
             new PythonError("ConnectionRefusedError", 111, "Connection refused"), 0, 0.2)], new PythonError("ConnectionRefusedError", 111, "Connection refused")),
+        new RunProbe(ProbeTarget.Parse("tcp-echo:[::1]:7")),
+        new RunProbe(ProbeTarget.Parse("dns:bücher.example"), new ProbeOptions(TimeSpan.FromSeconds(2), 3, 64, FamilyMode.Both)),
+        new ProbeResult(ProbeTarget.Parse("udp-echo:127.0.0.1:7"), false, null, "udp:127.0.0.1:7", new PythonError("DatagramLoss", null, "1 of 5 datagrams lost"),
+            null, 1, Datagrams: new DatagramCounts(5, 4, 1, 0, 1, 0, 0), StartedAt: new DateTimeOffset(2026, 11, 30, 11, 0, 0, TimeSpan.Zero)),
+        new ProbeResult(ProbeTarget.Parse("dns:localhost"), true, 0.42, null, null,
+            [new FamilyResult(FamilyMode.Ip4, true, 0.4, null, null, 1, new DnsAnswer(["127.0.0.1"], "localhost")),
+             new FamilyResult(FamilyMode.Ip6, true, 0.42, null, null, 1, new DnsAnswer(["::1"], null))],
+            1, new DnsAnswer(["127.0.0.1", "::1"], "localhost"), Cached: true),
     ];
 
     private WireSerializer Wire => Assert.IsType<WireSerializer>(Sys.Serialization.FindSerializerForType(typeof(IWireMessage)));
@@ -87,7 +96,7 @@ public sealed class WireSerializerTests(ITestOutputHelper output)
             // Every field is written (nulls too), so equal bytes are equal fields, ImmutableArray results included.
             Assert.Equal(Encoding.UTF8.GetString(bytes), Encoding.UTF8.GetString(serializer.ToBinary(back)));
             // Records holding lists or byte buffers compare those by reference; the bytes above compared their contents.
-            if (message is not (Resolved { Result: AddrInfoList or HostAddressList or HostEntry } or EchoProbe or EchoReport or ConnectReport))
+            if (message is not (Resolved { Result: AddrInfoList or HostAddressList or HostEntry } or EchoProbe or EchoReport or ConnectReport or ProbeResult { Families: not null } or ProbeResult { Dns: not null }))
             {
                 Assert.Equal(message, back);
             }
