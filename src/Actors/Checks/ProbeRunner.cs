@@ -17,6 +17,9 @@ namespace Agent.Actors.Checks;
 /// </summary>
 public sealed class ProbeRunner : ReceiveActor, IWithTimers
 {
+    /// <summary>A node's runner's name under <c>/user</c>, the same on every node: checks send their probes there.</summary>
+    public const string Name = "probes";
+
     private readonly IActorRef _io;
     private readonly IActorRef _resolver;
     private readonly ProbeRunnerSettings _settings;

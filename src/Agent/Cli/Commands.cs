@@ -9,6 +9,7 @@ internal static class Commands
     {
         yield return RunCommand.Create();
         yield return NodesCommand.Create();
+        yield return CheckCommand.Create();
         yield return EchoCommand.Create();
         yield return ConnectCommand.Create();
         yield return SocketPairCommand.Create();

@@ -64,17 +64,6 @@ internal static class NodesCommand
                 Markup.Escape(string.Join(",", labels)),
                 Markup.Escape(member?["up_since"]?.GetValue<string>() ?? "-"));
         }
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(Console.Out),
-            Ansi = AnsiSupport.Detect,
-            ColorSystem = ColorSystemSupport.Detect,
-        });
-        if (Console.IsOutputRedirected)
-        {
-            // Spectre assumes 80 columns without a terminal; a file or pipe gets whole lines instead of wrapped cells.
-            console.Profile.Width = 1000;
-        }
-        console.Write(table);
+        CliConsole.Create().Write(table);
     }
 }

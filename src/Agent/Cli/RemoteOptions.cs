@@ -34,6 +34,16 @@ internal sealed class RemoteOptions
     private static bool IsLabel(string selector) =>
         selector.Split('=', 2) is [var key, var value] && NodeNames.LabelProblem(key, value) is null;
 
+    /// <summary>What is wrong with the member selectors given to <paramref name="option"/>; null when each is all, a node name or a label.</summary>
+    public static string? SelectorProblem(string option, IReadOnlyList<string> selectors)
+    {
+        if (selectors.FirstOrDefault(name => name != "all" && !NodeNames.IsValid(name) && !IsLabel(name)) is { } bad)
+        {
+            return $"{option}: '{Messages.Endpoint.Escaped(bad)}' is neither a node name (a node name {NodeNames.Rule}) nor a label KEY=VALUE; or use all";
+        }
+        return selectors.Count > 1 && selectors.Contains("all") ? $"{option}: all stands alone" : null;
+    }
+
     /// <summary>True when the command is to run on cluster members.</summary>
     public bool Requested(ParseResult parse) => parse.GetValue(_on) is not null;
 
@@ -42,13 +52,9 @@ internal sealed class RemoteOptions
     {
         var on = parse.GetValue(_on)!;
         var names = on.Split(',', StringSplitOptions.TrimEntries);
-        if (names.FirstOrDefault(name => name != "all" && !NodeNames.IsValid(name) && !IsLabel(name)) is { } bad)
+        if (SelectorProblem("--on", names) is { } selectorProblem)
         {
-            return CliOutput.Usage($"--on: '{Messages.Endpoint.Escaped(bad)}' is neither a node name (a node name {NodeNames.Rule}) nor a label KEY=VALUE; or use all");
-        }
-        if (names.Length > 1 && names.Contains("all"))
-        {
-            return CliOutput.Usage("--on: all stands alone");
+            return CliOutput.Usage(selectorProblem);
         }
         var address = parse.GetValue(_api)!;
         if (NodeApiClient.AddressProblem(address) is { } problem)

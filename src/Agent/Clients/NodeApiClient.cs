@@ -19,8 +19,8 @@ internal sealed class NodeApiClient : IDisposable
     /// <summary>The environment variable holding the bearer token.</summary>
     public const string TokenVariable = "AGENT_API__TOKEN";
 
-    // The most of an answer read: a member list of thousands of nodes fits many times over.
-    private const int MaxAnswerBytes = 16 * 1024 * 1024;
+    /// <summary>The most of an answer (or of one line of a streamed answer) read: a member list of thousands of nodes fits many times over.</summary>
+    public const int MaxAnswerBytes = 16 * 1024 * 1024;
 
     private readonly HttpClient _http;
     private readonly string _address;
@@ -51,16 +51,96 @@ internal sealed class NodeApiClient : IDisposable
 
     /// <summary>POSTs <paramref name="body"/> to <paramref name="path"/> and returns the JSON body of a 2xx answer.</summary>
     public Task<JsonNode> PostAsync(string path, JsonNode body, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json") }, cancellationToken);
+        SendAsync(Post(path, body), cancellationToken);
+
+    /// <summary>
+    /// POSTs <paramref name="body"/> to <paramref name="path"/> and yields each line of a 2xx NDJSON answer as it arrives
+    /// (a line is at most <see cref="MaxAnswerBytes"/>). The client's timeout bounds the wait for the answer to begin;
+    /// <paramref name="cancellationToken"/> bounds the rest.
+    /// </summary>
+    public async IAsyncEnumerable<JsonNode> PostLinesAsync(string path, JsonNode body,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(Post(path, body), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.Content.Headers.ContentType?.MediaType != "application/x-ndjson")
+        {
+            // A refusal or a whole answer rather than a stream.
+            yield return await ReadJsonAsync(response, cancellationToken);
+            yield break;
+        }
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), System.Text.Encoding.UTF8);
+        var line = new System.Text.StringBuilder();
+        var buffer = new char[8192];
+        int read;
+        while ((read = await ReadAsync(reader, buffer, cancellationToken)) > 0)
+        {
+            for (var i = 0; i < read; i++)
+            {
+                if (buffer[i] != '\n')
+                {
+                    if (line.Length >= MaxAnswerBytes)
+                    {
+                        throw new NodeApiException($"the node at {_address} sent a line over {MaxAnswerBytes} bytes");
+                    }
+                    line.Append(buffer[i]);
+                    continue;
+                }
+                if (line.Length > 0)
+                {
+                    yield return Parse(line.ToString());
+                    line.Clear();
+                }
+            }
+        }
+        if (line.Length > 0)
+        {
+            yield return Parse(line.ToString());
+        }
+    }
+
+    private async Task<int> ReadAsync(StreamReader reader, char[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(buffer, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw new NodeApiException($"the node at {_address} broke off its answer: {e.Message}");
+        }
+    }
+
+    private JsonNode Parse(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) ?? throw new NodeApiException($"the node at {_address} answered a line that is not JSON");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw new NodeApiException($"the node at {_address} answered a line that is not JSON");
+        }
+    }
+
+    private static HttpRequestMessage Post(string path, JsonNode body) =>
+        new(HttpMethod.Post, path) { Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json") };
 
     private async Task<JsonNode> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return await ReadJsonAsync(response, cancellationToken);
+    }
+
+    // The answer to a request, once it is known to be one to read: a 401, a 400 with the node's reason, or any other
+    // failure is a NodeApiException; the caller disposes what is returned.
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
         {
             using (request)
             {
-                response = await _http.SendAsync(request, cancellationToken);
+                response = await _http.SendAsync(request, completion, cancellationToken);
             }
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException socket)
@@ -77,33 +157,40 @@ internal sealed class NodeApiClient : IDisposable
         {
             throw new NodeApiException($"the node API at {_address} did not answer within {_http.Timeout.TotalSeconds:0.###} s");
         }
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
         using (response)
         {
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
                 throw new NodeApiException($"the node at {_address} refused the request: it needs its token in {TokenVariable}");
             }
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            JsonNode? body;
-            try
-            {
-                body = JsonNode.Parse(text);
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                body = null;
-            }
+            var body = ParseOrNull(await response.Content.ReadAsStringAsync(cancellationToken));
             if (response.StatusCode == HttpStatusCode.BadRequest && body?["strerror"]?.GetValue<string>() is { } refusal)
             {
                 // The node refused the arguments (an unknown node name, a bad value): the user's to fix, said as the node said it.
                 throw new NodeApiException(refusal, badRequest: true);
             }
-            if (!response.IsSuccessStatusCode || body is null)
-            {
-                var detail = body?["strerror"]?.GetValue<string>() ?? $"HTTP {(int)response.StatusCode}";
-                throw new NodeApiException($"the node at {_address} answered {(int)response.StatusCode}: {detail}");
-            }
-            return body;
+            var detail = body?["strerror"]?.GetValue<string>() ?? $"HTTP {(int)response.StatusCode}";
+            throw new NodeApiException($"the node at {_address} answered {(int)response.StatusCode}: {detail}");
+        }
+    }
+
+    private async Task<JsonNode> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        ParseOrNull(await response.Content.ReadAsStringAsync(cancellationToken))
+            ?? throw new NodeApiException($"the node at {_address} answered {(int)response.StatusCode}: HTTP {(int)response.StatusCode}");
+
+    private static JsonNode? ParseOrNull(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 

@@ -81,7 +81,7 @@ internal static class NodeApi
                 : Unavailable();
         });
         app.MapPost("/api/requests/{kind}", (string kind, HttpRequest request, IRequiredActor<MemberDirectory> directory, ActorSystem system, CancellationToken cancel) =>
-            RunAsync(kind, request, directory, system, options.MaxBodyBytes, cancel));
+            RunAsync(kind, request, directory, system, cancel));
     }
 
     /// <summary>The longest <c>timeout</c> a request may give, in seconds: a day, as the local commands allow.</summary>
@@ -93,28 +93,12 @@ internal static class NodeApi
     // run on each chosen member at once (a label chooses every member carrying it), one result per member, in the order
     // chosen (all and labels: the members' order).
     private static async Task<IResult> RunAsync(string kind, HttpRequest request, IRequiredActor<MemberDirectory> directory, ActorSystem system,
-        int maxBodyBytes, CancellationToken cancel)
+        CancellationToken cancel)
     {
-        JsonNode? body;
-        try
+        var (fields, refusal) = await ReadObjectAsync(request, RequestFields, cancel);
+        if (fields is null)
         {
-            body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancel);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return BadRequest("the body is not JSON");
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return Json(StatusCodes.Status413PayloadTooLarge, Error("PayloadTooLarge", $"the body is over the {maxBodyBytes} bytes a request may have"));
-        }
-        if (body is not JsonObject fields)
-        {
-            return BadRequest("the body must be a JSON object");
-        }
-        if (fields.Select(field => field.Key).FirstOrDefault(key => !RequestFields.Contains(key, StringComparer.Ordinal)) is { } unknown)
-        {
-            return BadRequest($"unknown field '{Messages.Endpoint.Escaped(unknown)}' (fields: {string.Join(", ", RequestFields)})");
+            return refusal!;
         }
         var seconds = 10.0;
         if (fields["timeout"] is { } timeoutField && (timeoutField is not JsonValue value || !value.TryGetValue(out seconds) || seconds is not (> 0 and <= MaxTimeoutSeconds)))
@@ -135,41 +119,9 @@ internal static class NodeApi
         {
             return Unavailable();
         }
-        var byName = list.Members.GroupBy(member => member.Name, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
-        var targets = new List<MemberDirectory.MemberInfo>();
-        foreach (var selector in names)
+        if (Choose(list, names, out var notChosen) is not { } targets)
         {
-            if (selector == "all")
-            {
-                targets.AddRange(byName.Values);
-            }
-            else if (selector.Split('=', 2) is [var key, var label])
-            {
-                var labelled = byName.Values.Where(member => member.Labels.TryGetValue(key, out var value) && value == label).ToList();
-                if (labelled.Count == 0)
-                {
-                    return BadRequest($"no member has the label {Messages.Endpoint.Escaped(selector)}");
-                }
-                targets.AddRange(labelled);
-            }
-            else if (byName.TryGetValue(selector, out var member))
-            {
-                if (list.Members.Where(other => other.Name == selector).Skip(1).FirstOrDefault() is { } twin)
-                {
-                    // For the moment before the younger of two same-named members leaves: say so rather than pick one.
-                    return Json(StatusCodes.Status409Conflict, Error("Conflict", $"two members are named '{selector}' ({member.Address}, {twin.Address}); the younger is leaving"));
-                }
-                targets.Add(member);
-            }
-            else
-            {
-                return BadRequest($"unknown node '{Messages.Endpoint.Escaped(selector)}' (members: {string.Join(", ", byName.Keys)})");
-            }
-        }
-        targets = [.. targets.DistinctBy(member => member.Address, StringComparer.Ordinal)];
-        if (targets.Count == 0)
-        {
-            return Json(StatusCodes.Status503ServiceUnavailable, Error("NotAMember", "this node has not joined a cluster yet (no members to ask)"));
+            return notChosen!;
         }
         var timeout = TimeSpan.FromSeconds(seconds);
         if (parsed.Timeout is { } own && own > timeout)
@@ -191,8 +143,90 @@ internal static class NodeApi
         return Json(StatusCodes.Status200OK, new JsonObject { ["results"] = results });
     }
 
-    // "all", or the node names (a list, or one name).
-    private static IReadOnlyList<string>? OnField(JsonNode? on) => on switch
+    /// <summary>
+    /// The members <paramref name="selectors"/> choose ("all", node names, labels <c>KEY=VALUE</c>), each once, in the
+    /// order chosen (all and labels: the members' order); null with the answer to give otherwise (an unknown node or a
+    /// label no member has: 400; a name two members carry: 409; no members yet: 503).
+    /// </summary>
+    public static List<MemberDirectory.MemberInfo>? Choose(MemberDirectory.MemberList list, IReadOnlyList<string> selectors, out IResult? refusal)
+    {
+        refusal = null;
+        var byName = list.Members.GroupBy(member => member.Name, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
+        var targets = new List<MemberDirectory.MemberInfo>();
+        foreach (var selector in selectors)
+        {
+            if (selector == "all")
+            {
+                targets.AddRange(byName.Values);
+            }
+            else if (selector.Split('=', 2) is [var key, var label])
+            {
+                var labelled = byName.Values.Where(member => member.Labels.TryGetValue(key, out var value) && value == label).ToList();
+                if (labelled.Count == 0)
+                {
+                    refusal = BadRequest($"no member has the label {Messages.Endpoint.Escaped(selector)}");
+                    return null;
+                }
+                targets.AddRange(labelled);
+            }
+            else if (byName.TryGetValue(selector, out var member))
+            {
+                if (list.Members.Where(other => other.Name == selector).Skip(1).FirstOrDefault() is { } twin)
+                {
+                    // For the moment before the younger of two same-named members leaves: say so rather than pick one.
+                    refusal = Json(StatusCodes.Status409Conflict, Error("Conflict", $"two members are named '{selector}' ({member.Address}, {twin.Address}); the younger is leaving"));
+                    return null;
+                }
+                targets.Add(member);
+            }
+            else
+            {
+                refusal = BadRequest($"unknown node '{Messages.Endpoint.Escaped(selector)}' (members: {string.Join(", ", byName.Keys)})");
+                return null;
+            }
+        }
+        targets = [.. targets.DistinctBy(member => member.Address, StringComparer.Ordinal)];
+        if (targets.Count == 0)
+        {
+            refusal = Json(StatusCodes.Status503ServiceUnavailable, Error("NotAMember", "this node has not joined a cluster yet (no members to ask)"));
+            return null;
+        }
+        return targets;
+    }
+
+    /// <summary>
+    /// The request body as a JSON object with no field outside <paramref name="known"/>; null with the answer to give
+    /// otherwise (400 naming what is wrong, 413 for a body over <c>api:maxBodyBytes</c>).
+    /// </summary>
+    public static async Task<(JsonObject? Fields, IResult? Refusal)> ReadObjectAsync(HttpRequest request, IReadOnlyList<string> known, CancellationToken cancel)
+    {
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancel);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return (null, BadRequest("the body is not JSON"));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            var limit = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            return (null, Json(StatusCodes.Status413PayloadTooLarge, Error("PayloadTooLarge", $"the body is over the {limit} bytes a request may have")));
+        }
+        if (body is not JsonObject fields)
+        {
+            return (null, BadRequest("the body must be a JSON object"));
+        }
+        if (fields.Select(field => field.Key).FirstOrDefault(key => !known.Contains(key, StringComparer.Ordinal)) is { } unknown)
+        {
+            return (null, BadRequest($"unknown field '{Messages.Endpoint.Escaped(unknown)}' (fields: {string.Join(", ", known)})"));
+        }
+        return (fields, null);
+    }
+
+    /// <summary>The selectors of an <c>on</c> or <c>from</c> field: "all", or node names and labels (a list, or one); null when malformed.</summary>
+    public static IReadOnlyList<string>? OnField(JsonNode? on) => on switch
     {
         JsonValue value when value.TryGetValue<string>(out var one) && one.Length > 0 => [one],
         JsonArray list when list.Count > 0 && list.All(item => item is JsonValue v && v.TryGetValue<string>(out var name) && name.Length > 0) =>
@@ -200,8 +234,8 @@ internal static class NodeApi
         _ => null,
     };
 
-    // An actor of the node that does not answer in time (the node is stopping, or overloaded): 503, not a bare 500.
-    private static async Task<TReply?> AskAsync<TReply, TKey>(IRequiredActor<TKey> actor, object message, CancellationToken cancel)
+    /// <summary>The answer of one of the node's actors, or null when it does not answer in time (the node is stopping, or overloaded): 503, not a bare 500.</summary>
+    public static async Task<TReply?> AskAsync<TReply, TKey>(IRequiredActor<TKey> actor, object message, CancellationToken cancel)
         where TReply : class
     {
         try
@@ -214,10 +248,12 @@ internal static class NodeApi
         }
     }
 
-    private static IResult Unavailable() =>
+    /// <summary>503: an actor of the node did not answer in time.</summary>
+    public static IResult Unavailable() =>
         Json(StatusCodes.Status503ServiceUnavailable, Error("Unavailable", $"the node did not answer within {ActorTimeout.TotalSeconds:0} s (it may be stopping)"));
 
-    private static IResult BadRequest(string message) => Json(StatusCodes.Status400BadRequest, Error("BadRequest", message));
+    /// <summary>400 with the error object saying <paramref name="message"/>.</summary>
+    public static IResult BadRequest(string message) => Json(StatusCodes.Status400BadRequest, Error("BadRequest", message));
 
     /// <summary>The body of <c>GET /api/nodes</c>.</summary>
     public static JsonObject NodesJson(MemberDirectory.MemberList list)
@@ -268,7 +304,8 @@ internal static class NodeApi
         header.StartsWith("Bearer ", StringComparison.Ordinal)
         && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(header[7..].Trim())), expected);
 
-    private static IResult Json(int status, JsonNode body) =>
+    /// <summary><paramref name="body"/> as the answer, with <paramref name="status"/>.</summary>
+    public static IResult Json(int status, JsonNode body) =>
         Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8, status);
 
     private static Task Write(HttpContext context, int status, JsonNode body)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using Agent.Actors;
+using Agent.Actors.Checks;
 using Agent.Actors.Cluster;
 using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
@@ -88,9 +89,11 @@ internal static class NodeHost
                 .AddMemberDirectory(seedItself: options.Node.Seeds.Count == 0)
                 .AddIoManager(options)
                 .AddRequests()
+                .AddProbeRunner(options.ToProbeRunnerSettings())
                 .AddEchoServices(endpoints, options.EchoChunk, options.ToIoSettings(), options.ToEchoLimits()));
             await using var app = builder.Build();
             NodeApi.Map(app, options.Api);
+            CheckApi.Map(app, options.Probes.MaxConcurrent);
             // The host stops on SIGTERM, SIGINT and SIGQUIT; a hangup (the terminal went away) stops it the same way,
             // rather than killing the process with its Unix nodes left behind.
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
@@ -231,6 +234,18 @@ internal static class NodeHost
         {
             var (io, resolver) = (registry.Get<IoManager>(), registry.Get<ResolverActor>());
             registry.Register<RequestActor>(system.ActorOf(Props.Create(() => new RequestActor(io, resolver)), RequestActor.Name));
+        });
+
+    /// <summary>
+    /// The probe runner (key <see cref="ProbeRunner"/>, <c>/user/probes</c>) that runs every check's probes on this node,
+    /// stopped before the IO manager so its probes answer as they stop.
+    /// </summary>
+    private static AkkaConfigurationBuilder AddProbeRunner(this AkkaConfigurationBuilder akka, ProbeRunnerSettings settings) =>
+        akka.WithActors((system, registry) =>
+        {
+            var runner = system.ActorOf(ProbeRunner.Props(registry.Get<IoManager>(), registry.Get<ResolverActor>(), settings), ProbeRunner.Name);
+            registry.Register<ProbeRunner>(runner);
+            StopInPhase(system, CoordinatedShutdown.PhaseClusterShutdown, "stop-probes", [runner]);
         });
 
     /// <summary>One supervised echo service per endpoint, reporting to the <see cref="NodeReporter"/>; stopped first on shutdown.</summary>

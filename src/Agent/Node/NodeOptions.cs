@@ -1,3 +1,4 @@
+using Agent.Actors.Checks;
 using Agent.Actors.Cluster;
 using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
@@ -35,6 +36,9 @@ internal sealed class NodeOptions
 
     /// <summary>The node's HTTP API.</summary>
     public ApiSection Api { get; set; } = new();
+
+    /// <summary>The node's probe runner, which runs every check's probes here.</summary>
+    public ProbesSection Probes { get; set; } = new();
 
     /// <summary>The remoting endpoint; call after <see cref="Validate"/> found nothing.</summary>
     public HostPort RemoteAddress => ParseAddress(Node.Remote);
@@ -149,6 +153,18 @@ internal sealed class NodeOptions
         {
             errors.Add($"io:maxPendingWriteBytes must be at least 1, got {Io.MaxPendingWriteBytes}");
         }
+        if (Probes.MaxConcurrent is < 1 or > 4096)
+        {
+            errors.Add($"probes:maxConcurrent must be 1-4096, got {Probes.MaxConcurrent}");
+        }
+        if (Probes.MaxQueued is < 0 or > 1_000_000)
+        {
+            errors.Add($"probes:maxQueued must be 0-1000000, got {Probes.MaxQueued}");
+        }
+        if (Probes.MinInterval < TimeSpan.Zero)
+        {
+            errors.Add($"probes:minInterval must not be negative, got {Probes.MinInterval}");
+        }
         Positive(errors, "io:registerTimeout", Io.RegisterTimeout);
         Positive(errors, "io:connectionAttemptDelay", Io.ConnectionAttemptDelay);
         Positive(errors, "io:acceptBackoffMin", Io.AcceptBackoffMin);
@@ -171,6 +187,15 @@ internal sealed class NodeOptions
         ConnectionAttemptDelay = Io.ConnectionAttemptDelay,
         AcceptBackoffMin = Io.AcceptBackoffMin,
         AcceptBackoffMax = Io.AcceptBackoffMax,
+    };
+
+    /// <summary>The settings of the node's probe runner.</summary>
+    public ProbeRunnerSettings ToProbeRunnerSettings() => new()
+    {
+        MaxConcurrent = Probes.MaxConcurrent,
+        MaxQueued = Probes.MaxQueued,
+        MinInterval = Probes.MinInterval,
+        Io = ToIoSettings(),
     };
 
     /// <summary>The settings of the IO manager's resolver.</summary>
@@ -278,8 +303,21 @@ internal sealed class NodeOptions
         /// </summary>
         public string? Token { get; set; }
 
-        /// <summary>The largest request body accepted (bytes); a larger one gets 413 unread. Defaults to 64 KiB.</summary>
-        public int MaxBodyBytes { get; set; } = 64 * 1024;
+        /// <summary>The largest request body accepted (bytes); a larger one gets 413 unread. Defaults to 1 MiB (a check of 2,000 targets).</summary>
+        public int MaxBodyBytes { get; set; } = 1024 * 1024;
+    }
+
+    /// <summary><c>probes</c>: <see cref="ProbeRunnerSettings"/>, whose docs give each meaning.</summary>
+    internal sealed class ProbesSection
+    {
+        /// <inheritdoc cref="ProbeRunnerSettings.MaxConcurrent"/>
+        public int MaxConcurrent { get; set; } = ProbeRunnerSettings.Default.MaxConcurrent;
+
+        /// <summary>Distinct probes waiting for a slot; beyond, a probe is answered BlockingIOError at once. Defaults to 4,096 (two full checks).</summary>
+        public int MaxQueued { get; set; } = 4096;
+
+        /// <inheritdoc cref="ProbeRunnerSettings.MinInterval"/>
+        public TimeSpan MinInterval { get; set; } = ProbeRunnerSettings.Default.MinInterval;
     }
 
     /// <summary><c>resolver</c>: <see cref="ResolverSettings"/>, whose docs give each default and bound.</summary>

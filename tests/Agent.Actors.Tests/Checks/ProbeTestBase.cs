@@ -12,7 +12,7 @@ namespace Agent.Actors.Tests.Checks;
 /// <summary>An IO manager (<c>io</c>), a resolver, echo services on demand, and a probe run that must answer exactly once.</summary>
 public abstract class ProbeTestBase : IoTestBase
 {
-    protected ProbeTestBase(ITestOutputHelper output) : base(output)
+    protected ProbeTestBase(ITestOutputHelper output, string? hocon = null) : base(output, hocon: hocon)
     {
         Resolver = Sys.ActorOf(ResolverActor.Props(ResolverSettings.Default), "probe-resolver");
     }

@@ -1,0 +1,246 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Agent.Actors.Checks;
+using Agent.Actors.Cluster;
+using Agent.Messages.Checks;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Agent.Node;
+
+/// <summary>
+/// <c>POST /api/checks</c> (docs/api.md): probes every target from every chosen member at once through a
+/// <see cref="CheckCoordinator"/> on this node, and answers the matrix (<see cref="CheckJson"/>), one cell per member and
+/// target, within the check's deadline. With <c>"stream": true</c> the answer is NDJSON, one object per line as the cells
+/// arrive: <c>{"check": {"nodes", "targets", "deadline_s"}}</c> first, then <c>{"result": CELL}</c> per cell, then
+/// <c>{"summary": {"ok", "failed"}}</c>.
+/// </summary>
+internal static class CheckApi
+{
+    /// <summary>The most targets one check may probe.</summary>
+    public const int MaxTargets = 2000;
+
+    private static readonly string[] Fields = ["from", "targets", "defaults", "stream"];
+
+    /// <summary>Maps the endpoint; the deadline assumes every member runs <paramref name="maxConcurrent"/> probes at once.</summary>
+    public static void Map(WebApplication app, int maxConcurrent) =>
+        app.MapPost("/api/checks", (HttpContext context, IRequiredActor<MemberDirectory> directory, ActorSystem system) =>
+            RunAsync(context, directory, system, maxConcurrent));
+
+    private static async Task RunAsync(HttpContext context, IRequiredActor<MemberDirectory> directory, ActorSystem system, int maxConcurrent)
+    {
+        var cancel = context.RequestAborted;
+        var (fields, refusal) = await NodeApi.ReadObjectAsync(context.Request, Fields, cancel);
+        if (fields is null)
+        {
+            await refusal!.ExecuteAsync(context);
+            return;
+        }
+        var selectors = fields["from"] is null ? ["all"] : NodeApi.OnField(fields["from"]);
+        if (selectors is null)
+        {
+            await NodeApi.BadRequest("from must be \"all\" or a list of node names and labels (KEY=VALUE)").ExecuteAsync(context);
+            return;
+        }
+        var stream = false;
+        if (fields["stream"] is { } streamField && (streamField is not JsonValue flag || !flag.TryGetValue(out stream)))
+        {
+            await NodeApi.BadRequest("stream must be true or false").ExecuteAsync(context);
+            return;
+        }
+        if (ParseProbes(fields, out var problem) is not { } probes)
+        {
+            await NodeApi.BadRequest(problem!).ExecuteAsync(context);
+            return;
+        }
+        if (await NodeApi.AskAsync<MemberDirectory.MemberList, MemberDirectory>(directory, MemberDirectory.GetMembers.Instance, cancel) is not { } list)
+        {
+            await NodeApi.Unavailable().ExecuteAsync(context);
+            return;
+        }
+        if (NodeApi.Choose(list, selectors, out var notChosen) is not { } chosen)
+        {
+            await notChosen!.ExecuteAsync(context);
+            return;
+        }
+        var members = chosen.Select(member => new CheckMember(member.Name, Address.Parse(member.Address), member.Reachable)).ToList();
+        var nodes = members.Select(member => member.Name).ToList();
+        var targets = probes.Select(probe => probe.Target.ToString()).ToList();
+        var deadline = CheckCoordinator.Deadline(probes, maxConcurrent);
+        var channel = Channel.CreateUnbounded<CheckCell>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var coordinator = system.ActorOf(CheckCoordinator.Props(members, probes, channel.Writer, deadline));
+        // The caller went away: the coordinator stops (the members' probes finish on their own and are not waited for).
+        await using var stop = cancel.Register(() => system.Stop(coordinator));
+        var answered = new bool[members.Count, probes.Count];
+        var cells = new List<JsonObject>(members.Count * probes.Count);
+        if (stream)
+        {
+            context.Response.ContentType = "application/x-ndjson";
+            await WriteLineAsync(context, new JsonObject
+            {
+                ["check"] = new JsonObject { ["nodes"] = CheckJson.Strings(nodes), ["targets"] = CheckJson.Strings(targets), ["deadline_s"] = deadline.TotalSeconds },
+            }, flush: true);
+        }
+        while (await channel.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (channel.Reader.TryRead(out var cell))
+            {
+                answered[cell.Member, cell.Target] = true;
+                var json = CheckJson.Cell(nodes[cell.Member], cell.Result);
+                cells.Add(json);
+                if (stream)
+                {
+                    await WriteLineAsync(context, new JsonObject { ["result"] = json }, flush: false);
+                }
+            }
+            if (stream)
+            {
+                await context.Response.Body.FlushAsync(CancellationToken.None);
+            }
+        }
+        // The coordinator writes every cell before it stops; one that stopped otherwise (a bug, or the node stopping)
+        // still leaves no cell out.
+        for (var m = 0; m < members.Count; m++)
+        {
+            for (var t = 0; t < probes.Count; t++)
+            {
+                if (!answered[m, t])
+                {
+                    var json = CheckJson.Cell(nodes[m], CheckCoordinator.Unreachable(probes[t].Target, members[m], "the check stopped before this member answered"));
+                    cells.Add(json);
+                    if (stream)
+                    {
+                        await WriteLineAsync(context, new JsonObject { ["result"] = json }, flush: false);
+                    }
+                }
+            }
+        }
+        var matrix = CheckJson.Matrix(nodes, targets, cells);
+        if (stream)
+        {
+            await WriteLineAsync(context, new JsonObject { ["summary"] = matrix["summary"]!.DeepClone() }, flush: true);
+            return;
+        }
+        await NodeApi.Json(StatusCodes.Status200OK, matrix).ExecuteAsync(context);
+    }
+
+    private static readonly string[] DefaultFields = ["timeout", "retries", "payload_size", "family"];
+
+    // The targets (strings) with the check's defaults.
+    private static List<RunProbe>? ParseProbes(JsonObject fields, out string? problem)
+    {
+        problem = null;
+        var options = ProbeOptions.Default;
+        if (fields["defaults"] is { } defaults)
+        {
+            if (ParseOptions(defaults, out problem) is not { } given)
+            {
+                return null;
+            }
+            options = given;
+        }
+        if (fields["targets"] is not JsonArray { Count: > 0 } entries)
+        {
+            problem = "targets must be a non-empty list of targets (dns:NAME, tcp:HOST:PORT, ...)";
+            return null;
+        }
+        if (entries.Count > MaxTargets)
+        {
+            problem = $"a check probes at most {MaxTargets} targets, got {entries.Count}";
+            return null;
+        }
+        var probes = new List<RunProbe>();
+        var seen = new Dictionary<ProbeTarget, int>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i] is not JsonValue value || !value.TryGetValue<string>(out var text))
+            {
+                problem = $"targets[{i}] must be a target string";
+                return null;
+            }
+            if (!ProbeTarget.TryParse(text, out var target, out var error))
+            {
+                problem = $"targets[{i}]: {error}";
+                return null;
+            }
+            if (seen.TryGetValue(target, out var first))
+            {
+                problem = $"targets[{i}]: {target} is targets[{first}] already";
+                return null;
+            }
+            seen[target] = i;
+            probes.Add(new RunProbe(target, options));
+        }
+        return probes;
+    }
+
+    private static ProbeOptions? ParseOptions(JsonNode defaults, out string? problem)
+    {
+        problem = null;
+        if (defaults is not JsonObject fields)
+        {
+            problem = "defaults must be an object";
+            return null;
+        }
+        if (fields.Select(field => field.Key).FirstOrDefault(key => !DefaultFields.Contains(key, StringComparer.Ordinal)) is { } unknown)
+        {
+            problem = $"defaults.{Messages.Endpoint.Escaped(unknown)}: unknown field (fields: {string.Join(", ", DefaultFields)})";
+            return null;
+        }
+        var options = ProbeOptions.Default;
+        try
+        {
+            if (fields["timeout"] is { } timeout)
+            {
+                var seconds = timeout.GetValue<double>();
+                if (!(seconds > 0 && seconds <= ProbeOptions.MaxTimeout.TotalSeconds))
+                {
+                    problem = $"defaults.timeout must be above 0 and at most {ProbeOptions.MaxTimeout.TotalSeconds} s";
+                    return null;
+                }
+                options = options with { Timeout = TimeSpan.FromSeconds(seconds) };
+            }
+            if (fields["retries"] is { } retries)
+            {
+                options = options with { Retries = retries.GetValue<int>() };
+            }
+            if (fields["payload_size"] is { } payload)
+            {
+                options = options with { PayloadSize = payload.GetValue<int>() };
+            }
+            if (fields["family"] is { } family)
+            {
+                options = options with
+                {
+                    Family = family.GetValue<string>() switch
+                    {
+                        "any" => FamilyMode.Any,
+                        "ip4" => FamilyMode.Ip4,
+                        "ip6" => FamilyMode.Ip6,
+                        "both" => FamilyMode.Both,
+                        _ => throw new FormatException(),
+                    },
+                };
+            }
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        {
+            problem = "defaults: timeout is a number of seconds, retries and payload_size whole numbers, family any, ip4, ip6 or both";
+            return null;
+        }
+        problem = options.Validate() is { } invalid ? "defaults." + invalid : null;
+        return problem is null ? options : null;
+    }
+
+    private static async Task WriteLineAsync(HttpContext context, JsonObject line, bool flush)
+    {
+        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line.ToJsonString() + "\n"), CancellationToken.None);
+        if (flush)
+        {
+            await context.Response.Body.FlushAsync(CancellationToken.None);
+        }
+    }
+}
