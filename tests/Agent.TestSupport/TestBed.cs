@@ -38,7 +38,7 @@ public static class TestBed
     /// <summary>Why a test with these needs is skipped on this machine, or null when it runs (all met, or required by CI).</summary>
     public static string? SkipReason(IEnumerable<string> needs) =>
         !Required && Missing(needs) is { Count: > 0 } missing
-            ? $"needs {string.Join(", ", missing)} (install: apt-get install -y dnsmasq-base socat ncat iproute2); {RequireVariable}=1 makes this a failure"
+            ? $"needs {string.Join(", ", missing)} (install: apt-get install -y dnsmasq-base socat ncat iproute2 prometheus); {RequireVariable}=1 makes this a failure"
             : null;
 
     /// <summary>Throws (failing the test) unless every need is met.</summary>

@@ -53,6 +53,7 @@ internal static class NodeApi
                 await next(context);
             });
         }
+        app.MapNodeMetrics();
         app.MapGet("/health/live", () => Json(StatusCodes.Status200OK, new JsonObject { ["live"] = true }));
         app.MapGet("/health/ready", async (IRequiredActor<NodeReporter> reporter, CancellationToken cancel) =>
         {

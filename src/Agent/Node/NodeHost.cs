@@ -74,6 +74,7 @@ internal static class NodeHost
                 kestrel.Listen(ListenAddress(api), api.Port);
             });
             builder.Services.AddRoutingCore();
+            builder.Services.AddNodeMetrics();
             var exit = new ExitStatus();
             ActorSystem? actorSystem = null;
             builder.Services.AddAkka(SystemName, akka => akka

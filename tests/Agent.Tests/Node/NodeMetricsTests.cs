@@ -1,15 +1,24 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using Agent.Actors.Cluster;
 using Agent.Messages;
 using Agent.Messages.Checks;
 using Agent.Node;
+using Agent.Tests.Testbeds;
 using Agent.TestSupport;
 using Xunit;
+using static Agent.Tests.Node.ClusterTestKit;
 
 namespace Agent.Tests.Node;
 
-/// <summary><c>GET /metrics</c>: the node's registry read directly after <see cref="NodeMetrics.Record"/> calls.</summary>
+/// <summary>
+/// <c>GET /metrics</c>: the node's registry read directly after <see cref="NodeMetrics.Record"/> calls, Debian's
+/// <c>promtool check metrics</c> on what a real node serves, and a real Prometheus scraping a real node with its token.
+/// </summary>
 public sealed class NodeMetricsTests
 {
+    private const string Token = "metrics-token-0123456789";
+
     [Fact]
     public async Task Record_Exposition_HasEveryFamilyWithHelpAndTypeAndTheValues()
     {
@@ -168,6 +177,126 @@ public sealed class NodeMetricsTests
         Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(150), $"the scrape took {started.Elapsed}, so it did not wait for the directory");
         Assert.Contains("agent_cluster_members{status=\"up\"} 2", text, StringComparison.Ordinal);
         Assert.Contains("agent_cluster_unreachable_members 2", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>(b) Debian's promtool accepts what a real node serves, and what the registry writes for hard label values.</summary>
+    [TestBedFact("promtool")]
+    public async Task Promtool_AcceptsARealNodesMetricsAndHardLabelValues()
+    {
+        var promtool = TestBed.Tool("promtool");
+        using var dir = new TempDirectory();
+        await using var node = await RunningNode.StartAsync(dir, "scraped");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{node.Api}/") };
+
+        using var response = await http.GetAsync("metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        var served = await response.Content.ReadAsStringAsync();
+        Assert.Contains("agent_cluster_members{status=\"up\"} 1", served, StringComparison.Ordinal);
+        Assert.Contains("# TYPE probe_success gauge", served, StringComparison.Ordinal);
+        Assert.Contains("process_cpu_seconds_total ", served, StringComparison.Ordinal);
+        await AssertPromtoolAcceptsAsync(promtool, dir, served);
+
+        // Behind the API's browser checks like every endpoint.
+        using var fromPage = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        fromPage.Headers.Add("Origin", "https://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(fromPage)).StatusCode);
+
+        // Label values an API user may write: quotes, backslashes, non-ASCII, IPv6 scopes.
+        var metrics = new NodeMetrics();
+        metrics.Record("edge-1", Ok("dns:a\"b\\c", 1, null, new DnsAnswer(["fe80::1%2"], null)));
+        metrics.Record("edge-1", Ok("dns:bücher.example", 1, null));
+        metrics.Record("edge-1", Ok("tcp:[fe80::1%eth0]:80", 1, "tcp:[fe80::1%eth0]:80"));
+        metrics.Record("edge-1", Failed("unix-dgram-echo:@abstract", new PythonError("FileNotFoundError", 2, "No such file or directory")));
+        var hard = await ExpositionAsync(metrics);
+        Assert.Contains("target=\"dns:a\\\"b\\\\c\"", hard, StringComparison.Ordinal);
+        await AssertPromtoolAcceptsAsync(promtool, dir, hard);
+    }
+
+    /// <summary>
+    /// (c) A real Prometheus scrapes a real node whose API needs a token: with the token in its scrape config the target
+    /// is up and the cluster gauge arrives; without it the same target is down with a 401.
+    /// </summary>
+    [TestBedFact("prometheus")]
+    public async Task Prometheus_ScrapesANodeWithItsToken_UpAndClusterGauge_WithoutTheToken401()
+    {
+        var prometheus = TestBed.Tool("prometheus");
+        using var dir = new TempDirectory();
+        await using var node = await RunningNode.StartAsync(dir, "scraped", environment: new Dictionary<string, string> { ["AGENT_API__TOKEN"] = Token });
+        var port = FreePort();
+        var config = Path.Combine(dir.Path, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $"""
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+            scrape_configs:
+              - job_name: agent
+                authorization:
+                  credentials: {Token}
+                static_configs:
+                  - targets: ["{node.Api}"]
+              - job_name: agent-without-token
+                static_configs:
+                  - targets: ["{node.Api}"]
+            """);
+        await using var server = AgentProcess.Start(prometheus, dir.Path,
+        [
+            $"--config.file={config}",
+            $"--storage.tsdb.path={Path.Combine(dir.Path, "data")}",
+            $"--web.listen-address=127.0.0.1:{port}",
+            "--log.level=warn",
+        ]);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+
+        Assert.Equal("1", await WaitForQueryAsync(http, server, "up{job=\"agent\"}", value => value == "1"));
+        Assert.Equal("1", await WaitForQueryAsync(http, server, "agent_cluster_members{job=\"agent\",status=\"up\"}", value => value == "1"));
+        Assert.Equal("0", await WaitForQueryAsync(http, server, "agent_cluster_unreachable_members{job=\"agent\"}", value => value is not null));
+        Assert.Equal("0", await WaitForQueryAsync(http, server, "up{job=\"agent-without-token\"}", value => value is not null));
+        var targets = JsonNode.Parse(await http.GetStringAsync("api/v1/targets"))!["data"]!["activeTargets"]!.AsArray();
+        var refused = targets.Single(t => t!["labels"]!["job"]!.GetValue<string>() == "agent-without-token")!;
+        Assert.Contains("401", refused["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        server.Terminate();
+        Assert.Equal(0, await server.WaitForExitAsync(30));
+    }
+
+    private static async Task AssertPromtoolAcceptsAsync(string promtool, TempDirectory dir, string exposition)
+    {
+        var (code, stdout, stderr) = await AgentProcess.RunAsync(promtool, dir.Path, ["check", "metrics"], stdin: exposition);
+        Assert.True(code == 0, $"promtool check metrics exited {code}:\n{stdout}{stderr}\non:\n{exposition}");
+    }
+
+    // Asks Prometheus's query API until the one sample of `query` satisfies `expected` (its value, null while there is
+    // none), within a dilated deadline: Prometheus takes a moment to start and then scrapes every second.
+    private static async Task<string?> WaitForQueryAsync(HttpClient http, AgentProcess server, string query, Func<string?, bool> expected)
+    {
+        using var deadline = new CancellationTokenSource(TestBed.Dilated(60));
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        string? value = null;
+        string last = "(no answer yet)";
+        do
+        {
+            Assert.False(server.HasExited, $"prometheus exited:\n{server.Stderr}");
+            try
+            {
+                last = await http.GetStringAsync($"api/v1/query?query={Uri.EscapeDataString(query)}", deadline.Token);
+                value = JsonNode.Parse(last)!["data"]!["result"]!.AsArray() is [var sample] ? sample!["value"]![1]!.GetValue<string>() : null;
+                if (expected(value))
+                {
+                    return value;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+        while (await WaitTick(tick, deadline.Token));
+        throw new Xunit.Sdk.XunitException($"{query}: never as expected within {TestBed.Dilated(60)}; last answer: {last}\nprometheus stderr:\n{server.Stderr}");
     }
 
     private static async Task<string> ExpositionAsync(NodeMetrics metrics)
