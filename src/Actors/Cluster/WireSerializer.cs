@@ -86,6 +86,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         (typeof(ConnectReport), "conn-r", RequestContracts.ConnectReport),
         (typeof(RunProbe), "probe", CheckContracts.RunProbe),
         (typeof(ProbeResult), "probe-r", CheckContracts.ProbeResult),
+        (typeof(GetLatestChecks), "latest", CheckContracts.GetLatestChecks),
+        (typeof(LatestChecks), "latest-r", CheckContracts.LatestChecks),
     ];
 
     private static readonly FrozenDictionary<Type, (string Manifest, JsonTypeInfo Contract)> ByType =

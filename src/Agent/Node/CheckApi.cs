@@ -25,10 +25,76 @@ internal static class CheckApi
 
     private static readonly string[] Fields = ["from", "targets", "defaults", "stream"];
 
-    /// <summary>Maps the endpoint; the deadline assumes every member runs <paramref name="maxConcurrent"/> probes at once.</summary>
-    public static void Map(WebApplication app, int maxConcurrent) =>
+    /// <summary>Maps the endpoints; a check's deadline assumes every member runs <paramref name="maxConcurrent"/> probes at once.</summary>
+    public static void Map(WebApplication app, int maxConcurrent)
+    {
         app.MapPost("/api/checks", (HttpContext context, IRequiredActor<MemberDirectory> directory, ActorSystem system) =>
             RunAsync(context, directory, system, maxConcurrent));
+        app.MapGet("/api/checks/latest", (string? check, IRequiredActor<MemberDirectory> directory, ActorSystem system, CancellationToken cancel) =>
+            LatestAsync(check, directory, system, cancel));
+    }
+
+    // GET /api/checks/latest[?check=NAME]: every member's latest continuous-check cells, asked at once; a member that does not
+    // answer in time gets NodeUnreachable cells for every target the others report.
+    private static async Task<IResult> LatestAsync(string? check, IRequiredActor<MemberDirectory> directory, ActorSystem system, CancellationToken cancel)
+    {
+        if (await NodeApi.AskAsync<MemberDirectory.MemberList, MemberDirectory>(directory, MemberDirectory.GetMembers.Instance, cancel) is not { } list)
+        {
+            return NodeApi.Unavailable();
+        }
+        if (NodeApi.Choose(list, ["all"], out var refusal) is not { } members)
+        {
+            return refusal!;
+        }
+        var answers = await Task.WhenAll(members.Select(async member =>
+        {
+            if (!member.Reachable)
+            {
+                return (Member: member, Latest: (LatestChecks?)null, Why: (string?)"it is unreachable (the failure detector lost its heartbeats)");
+            }
+            try
+            {
+                var path = new RootActorPath(Address.Parse(member.Address)) / "user" / ContinuousChecks.Name;
+                return (Member: member, Latest: (LatestChecks?)await system.ActorSelection(path).Ask<LatestChecks>(new GetLatestChecks(check), NodeApi.ActorTimeout, cancel), Why: (string?)null);
+            }
+            catch (AskTimeoutException)
+            {
+                return (Member: member, Latest: (LatestChecks?)null, Why: (string?)$"no answer within {NodeApi.ActorTimeout.TotalSeconds:0} s");
+            }
+        }));
+        var cells = new List<JsonObject>();
+        var targets = new List<string>();
+        foreach (var (member, latest, _) in answers)
+        {
+            foreach (var cell in latest?.Cells ?? [])
+            {
+                var json = CheckJson.Cell(member.Name, cell.Result);
+                json["check"] = cell.Check;
+                json["checked_at"] = cell.Result.StartedAt?.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                json["history"] = new JsonObject
+                {
+                    ["samples"] = cell.History.Samples,
+                    ["success_ratio"] = cell.History.Samples == 0 ? null : Math.Round((double)cell.History.Ok / cell.History.Samples, 4),
+                    ["p50_ms"] = Round(cell.History.P50Ms),
+                    ["p90_ms"] = Round(cell.History.P90Ms),
+                    ["p99_ms"] = Round(cell.History.P99Ms),
+                };
+                cells.Add(json);
+                if (!targets.Contains(json["target"]!.GetValue<string>()))
+                {
+                    targets.Add(json["target"]!.GetValue<string>());
+                }
+            }
+        }
+        foreach (var (member, _, why) in answers.Where(answer => answer.Latest is null))
+        {
+            var gone = new CheckMember(member.Name, Address.Parse(member.Address), false);
+            cells.AddRange(targets.Select(target => CheckJson.Cell(member.Name, CheckCoordinator.Unreachable(ProbeTarget.Parse(target), gone, why!))));
+        }
+        return NodeApi.Json(StatusCodes.Status200OK, CheckJson.Matrix([.. members.Select(member => member.Name)], targets, cells));
+    }
+
+    private static double? Round(double? ms) => ms is { } value ? Math.Round(value, 3) : null;
 
     private static async Task RunAsync(HttpContext context, IRequiredActor<MemberDirectory> directory, ActorSystem system, int maxConcurrent)
     {

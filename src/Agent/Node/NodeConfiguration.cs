@@ -124,9 +124,22 @@ internal static class NodeConfiguration
             }
             else if (propertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(propertyType))
             {
-                foreach (var item in child.GetChildren().Where(item => !int.TryParse(item.Key, out _) || item.GetChildren().Any()))
+                // A list of strings takes values; a list of sections (checks) takes sections, each read as its type.
+                var element = propertyType.IsGenericType ? propertyType.GetGenericArguments()[0] : typeof(string);
+                var sections = element.IsClass && element != typeof(string);
+                foreach (var item in child.GetChildren())
                 {
-                    yield return ($"{path}:{item.Key}", null, "");
+                    if (!int.TryParse(item.Key, out _) || (!sections && item.GetChildren().Any()))
+                    {
+                        yield return ($"{path}:{item.Key}", null, "");
+                    }
+                    else if (sections)
+                    {
+                        foreach (var problem in Problems(item, element, $"{path}:{item.Key}:"))
+                        {
+                            yield return problem;
+                        }
+                    }
                 }
             }
             else if (propertyType.IsClass && propertyType != typeof(string))

@@ -91,6 +91,7 @@ internal static class NodeHost
                 .AddIoManager(options)
                 .AddRequests()
                 .AddProbeRunner(options.ToProbeRunnerSettings())
+                .AddContinuousChecks(options.NodeName, options.ContinuousChecks())
                 .AddEchoServices(endpoints, options.EchoChunk, options.ToIoSettings(), options.ToEchoLimits()));
             await using var app = builder.Build();
             NodeApi.Map(app, options.Api);
@@ -247,6 +248,19 @@ internal static class NodeHost
             var runner = system.ActorOf(ProbeRunner.Props(registry.Get<IoManager>(), registry.Get<ResolverActor>(), settings), ProbeRunner.Name);
             registry.Register<ProbeRunner>(runner);
             StopInPhase(system, CoordinatedShutdown.PhaseClusterShutdown, "stop-probes", [runner]);
+        });
+
+    /// <summary>
+    /// The node's continuous checks (key <see cref="ContinuousChecks"/>, <c>/user/checks</c>), probing through its runner;
+    /// every result sets the node's probe metrics (<see cref="NodeMetrics"/>).
+    /// </summary>
+    private static AkkaConfigurationBuilder AddContinuousChecks(this AkkaConfigurationBuilder akka, string node, IReadOnlyList<ContinuousCheck> checks) =>
+        akka.WithActors((system, registry, resolver) =>
+        {
+            var metrics = resolver.GetService<NodeMetrics>();
+            var actor = system.ActorOf(ContinuousChecks.Props(node, checks, registry.Get<ProbeRunner>(), result => metrics.Record(node, result)), ContinuousChecks.Name);
+            registry.Register<ContinuousChecks>(actor);
+            StopInPhase(system, CoordinatedShutdown.PhaseClusterShutdown, "stop-checks", [actor]);
         });
 
     /// <summary>One supervised echo service per endpoint, reporting to the <see cref="NodeReporter"/>; stopped first on shutdown.</summary>

@@ -4,6 +4,7 @@ using Agent.Actors.Io;
 using Agent.Actors.Io.Echo;
 using Agent.Actors.Resolution;
 using Agent.Messages;
+using Agent.Messages.Checks;
 
 namespace Agent.Node;
 
@@ -39,6 +40,9 @@ internal sealed class NodeOptions
 
     /// <summary>The node's probe runner, which runs every check's probes here.</summary>
     public ProbesSection Probes { get; set; } = new();
+
+    /// <summary>Continuous checks: each node runs those whose <c>from</c> chooses it. None by default.</summary>
+    public List<CheckSection> Checks { get; set; } = [];
 
     /// <summary>The remoting endpoint; call after <see cref="Validate"/> found nothing.</summary>
     public HostPort RemoteAddress => ParseAddress(Node.Remote);
@@ -165,6 +169,7 @@ internal sealed class NodeOptions
         {
             errors.Add($"probes:minInterval must not be negative, got {Probes.MinInterval}");
         }
+        ValidateChecks(errors);
         Positive(errors, "io:registerTimeout", Io.RegisterTimeout);
         Positive(errors, "io:connectionAttemptDelay", Io.ConnectionAttemptDelay);
         Positive(errors, "io:acceptBackoffMin", Io.AcceptBackoffMin);
@@ -197,6 +202,73 @@ internal sealed class NodeOptions
         MinInterval = Probes.MinInterval,
         Io = ToIoSettings(),
     };
+
+    /// <summary>The continuous checks this node runs: those whose <c>from</c> is empty, <c>all</c>, its name or one of its labels.</summary>
+    public IReadOnlyList<ContinuousCheck> ContinuousChecks() =>
+        [.. Checks.Where(check => check.From.Count == 0 || check.From.Any(Chooses))
+            .Select(check => new ContinuousCheck(check.Name!, check.Interval, check.Probes(), check.History))];
+
+    private bool Chooses(string selector) =>
+        selector == "all" || selector == NodeName
+        || selector.Split('=', 2) is [var key, var value] && Node.Labels.TryGetValue(key, out var label) && label == value;
+
+    private void ValidateChecks(List<string> errors)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var targets = new Dictionary<ProbeTarget, string>();
+        for (var i = 0; i < Checks.Count; i++)
+        {
+            var check = Checks[i];
+            var key = $"checks:{i}";
+            if (check.Name is not { } name || !NodeNames.IsValid(name))
+            {
+                errors.Add($"{key}:name {NodeNames.Rule.Replace("must be", "must be set to", StringComparison.Ordinal)}, got '{check.Name}'");
+            }
+            else if (!names.Add(name))
+            {
+                errors.Add($"{key}:name '{name}' names another check already");
+            }
+            if (check.Interval < TimeSpan.FromSeconds(1) || check.Interval > TimeSpan.FromDays(1))
+            {
+                errors.Add($"{key}:interval must be 1 s to 1 day, got {check.Interval}");
+            }
+            if (check.History is < 1 or > 10_000)
+            {
+                errors.Add($"{key}:history must be 1-10000, got {check.History}");
+            }
+            for (var j = 0; j < check.From.Count; j++)
+            {
+                var selector = check.From[j];
+                if (selector != "all" && !NodeNames.IsValid(selector) && !(selector.Split('=', 2) is [var k, var v] && NodeNames.LabelProblem(k, v) is null))
+                {
+                    errors.Add($"{key}:from:{j}: '{Endpoint.Escaped(selector)}' is neither all, a node name nor a label KEY=VALUE");
+                }
+            }
+            if (check.Family is not ("any" or "ip4" or "ip6" or "both"))
+            {
+                errors.Add($"{key}:family must be any, ip4, ip6 or both, got '{check.Family}'");
+            }
+            else if (check.Options().Validate() is { } problem)
+            {
+                errors.Add($"{key}:{problem.Replace("payload_size", "payloadSize", StringComparison.Ordinal)}");
+            }
+            if (check.Targets.Count is 0 or > Agent.Node.CheckApi.MaxTargets)
+            {
+                errors.Add($"{key}:targets must list 1-{Agent.Node.CheckApi.MaxTargets} targets, got {check.Targets.Count}");
+            }
+            for (var j = 0; j < check.Targets.Count; j++)
+            {
+                if (!ProbeTarget.TryParse(check.Targets[j], out var target, out var error))
+                {
+                    errors.Add($"{key}:targets:{j}: {error}");
+                }
+                else if (!targets.TryAdd(target, $"{key}:targets:{j}"))
+                {
+                    errors.Add($"{key}:targets:{j}: {target} is {targets[target]} already (a target is in one check only)");
+                }
+            }
+        }
+    }
 
     /// <summary>The settings of the IO manager's resolver.</summary>
     public ResolverSettings ToResolverSettings() => ResolverSettings.Default with
@@ -305,6 +377,49 @@ internal sealed class NodeOptions
 
         /// <summary>The largest request body accepted (bytes); a larger one gets 413 unread. Defaults to 1 MiB (a check of 2,000 targets).</summary>
         public int MaxBodyBytes { get; set; } = 1024 * 1024;
+    }
+
+    /// <summary><c>checks:N</c>: one continuous check (docs/checks.md).</summary>
+    internal sealed class CheckSection
+    {
+        /// <summary>Its name, unique among the checks (a node name's rules).</summary>
+        public string? Name { get; set; }
+
+        /// <summary>How often each target is probed, 1 s to a day. Defaults to 30 s.</summary>
+        public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>The nodes that run it: <c>all</c>, node names, labels <c>KEY=VALUE</c>; empty means all.</summary>
+        public List<string> From { get; set; } = [];
+
+        /// <summary>The targets (dns:NAME, tcp:HOST:PORT, ...), 1-2,000; a target is in one check only.</summary>
+        public List<string> Targets { get; set; } = [];
+
+        /// <summary>One attempt's deadline. Defaults to 5 s.</summary>
+        public TimeSpan Timeout { get; set; } = ProbeOptions.Default.Timeout;
+
+        /// <summary>Attempts run again after a failed one, 0-10.</summary>
+        public int Retries { get; set; }
+
+        /// <summary>Bytes each echo probe sends. Defaults to 32.</summary>
+        public int PayloadSize { get; set; } = ProbeOptions.Default.PayloadSize;
+
+        /// <summary>any, ip4, ip6 or both. Defaults to any.</summary>
+        public string Family { get; set; } = "any";
+
+        /// <summary>Results kept per target for its history (success ratio, latency percentiles), 1-10,000. Defaults to 100.</summary>
+        public int History { get; set; } = 100;
+
+        /// <summary>The probe options; call after validation.</summary>
+        public ProbeOptions Options() => new(Timeout, Retries, PayloadSize, Family switch
+        {
+            "ip4" => FamilyMode.Ip4,
+            "ip6" => FamilyMode.Ip6,
+            "both" => FamilyMode.Both,
+            _ => FamilyMode.Any,
+        });
+
+        /// <summary>The probes; call after validation.</summary>
+        public IReadOnlyList<RunProbe> Probes() => [.. Targets.Select(target => new RunProbe(ProbeTarget.Parse(target), Options()))];
     }
 
     /// <summary><c>probes</c>: <see cref="ProbeRunnerSettings"/>, whose docs give each meaning.</summary>

@@ -12,4 +12,6 @@ namespace Agent.Messages.Checks;
 [JsonSerializable(typeof(ProbeResult))]
 [JsonSerializable(typeof(ProbeOptions))]
 [JsonSerializable(typeof(ProbeTarget))]
+[JsonSerializable(typeof(GetLatestChecks))]
+[JsonSerializable(typeof(LatestChecks))]
 public sealed partial class ChecksJsonContext : JsonSerializerContext;

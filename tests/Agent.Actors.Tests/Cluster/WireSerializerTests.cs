@@ -80,6 +80,10 @@ public sealed class WireSerializerTests(ITestOutputHelper output)
             [new FamilyResult(FamilyMode.Ip4, true, 0.4, null, null, 1, new DnsAnswer(["127.0.0.1"], "localhost")),
              new FamilyResult(FamilyMode.Ip6, true, 0.42, null, null, 1, new DnsAnswer(["::1"], null))],
             1, new DnsAnswer(["127.0.0.1", "::1"], "localhost"), Cached: true),
+        new GetLatestChecks(),
+        new GetLatestChecks("core"),
+        new LatestChecks("edge-1", [new LatestCell("core", new ProbeResult(ProbeTarget.Parse("tcp:127.0.0.1:1"), false, null, null,
+            new PythonError("ConnectionRefusedError", 111, "Connection refused"), null, 1), new CellHistory(100, 97, 0.4, 0.9, 2.5))]),
     ];
 
     private WireSerializer Wire => Assert.IsType<WireSerializer>(Sys.Serialization.FindSerializerForType(typeof(IWireMessage)));
@@ -96,7 +100,7 @@ public sealed class WireSerializerTests(ITestOutputHelper output)
             // Every field is written (nulls too), so equal bytes are equal fields, ImmutableArray results included.
             Assert.Equal(Encoding.UTF8.GetString(bytes), Encoding.UTF8.GetString(serializer.ToBinary(back)));
             // Records holding lists or byte buffers compare those by reference; the bytes above compared their contents.
-            if (message is not (Resolved { Result: AddrInfoList or HostAddressList or HostEntry } or EchoProbe or EchoReport or ConnectReport or ProbeResult { Families: not null } or ProbeResult { Dns: not null }))
+            if (message is not (Resolved { Result: AddrInfoList or HostAddressList or HostEntry } or EchoProbe or EchoReport or ConnectReport or ProbeResult { Families: not null } or ProbeResult { Dns: not null } or LatestChecks))
             {
                 Assert.Equal(message, back);
             }

@@ -180,6 +180,63 @@ public sealed class CheckTests
         Assert.True(clock.Elapsed.TotalSeconds < timeout, $"the check took {clock.Elapsed.TotalSeconds:0.0} s, the probe's timeout is {timeout} s");
     }
 
+    [Fact]
+    public async Task ContinuousChecks_LatestFromEveryMemberWithHistory_AndInTheMetrics()
+    {
+        using var dir = new TempDirectory();
+        using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var config = Path.Combine(dir.Path, "checks.json");
+        await File.WriteAllTextAsync(config, $$"""
+            {"checks": [
+              {"name": "core", "interval": "00:00:01", "targets": ["dns:localhost", "tcp:127.0.0.1:{{Port(closed)}}"], "timeout": "00:00:02"},
+              {"name": "eu-only", "interval": "00:00:01", "from": ["zone=eu"], "targets": ["dns:127.0.0.1"]}
+            ]}
+            """);
+        await using var first = await RunningNode.StartAsync(dir, "first", "--config", config);
+        await using var second = await RunningNode.StartAsync(dir, "second", "--config", config, "--seed", first.Remote, "--label", "zone=eu");
+        await WaitForMembersAsync(first.Api, AllUp(2));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{first.Api}/") };
+
+        // Every cell of every member, with at least two results in its history.
+        JsonNode latest = null!;
+        using var deadline = new CancellationTokenSource(TestTime.Seconds(30));
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        while (await WaitTick(tick, deadline.Token))
+        {
+            latest = JsonNode.Parse(await http.GetStringAsync("api/checks/latest"))!;
+            var results = latest["results"]!.AsArray();
+            if (results.Count == 5 && results.All(r => r!["history"]!["samples"]!.GetValue<int>() >= 2))
+            {
+                break;
+            }
+        }
+        Assert.Equal(["first", "second"], Strings(latest["nodes"]));
+        var cells = latest["results"]!.AsArray().Select(r => r!).ToList();
+        Assert.Equal(5, cells.Count);
+        Assert.Equal(["first", "first", "second", "second", "second"], cells.Select(c => c["node"]!.GetValue<string>()));
+        var refused = cells.Where(c => c["target"]!.GetValue<string>().StartsWith("tcp:", StringComparison.Ordinal)).ToList();
+        Assert.All(refused, c =>
+        {
+            Assert.Equal("ConnectionRefusedError", c["error"]!["error"]!.GetValue<string>());
+            Assert.Equal(0, c["history"]!["success_ratio"]!.GetValue<double>());
+            Assert.Null(c["history"]!["p50_ms"]);
+        });
+        var resolved = cells.Where(c => c["target"]!.GetValue<string>() == "dns:localhost").ToList();
+        Assert.All(resolved, c =>
+        {
+            Assert.Equal("core", c["check"]!.GetValue<string>());
+            Assert.Equal(1, c["history"]!["success_ratio"]!.GetValue<double>());
+            Assert.True(c["history"]!["p50_ms"]!.GetValue<double>() <= c["history"]!["p99_ms"]!.GetValue<double>());
+        });
+        Assert.Equal("eu-only", Assert.Single(cells, c => c["target"]!.GetValue<string>() == "dns:127.0.0.1")["check"]!.GetValue<string>());
+
+        var metrics = await new HttpClient { BaseAddress = new Uri($"http://{second.Api}/") }.GetStringAsync("metrics");
+        Assert.Contains("probe_success{node=\"second\",target=\"dns:localhost\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains($"probe_success{{node=\"second\",target=\"tcp:127.0.0.1:{Port(closed)}\"}} 0", metrics, StringComparison.Ordinal);
+        Assert.Contains("probe_dns_lookup_time_seconds{node=\"second\",target=\"dns:127.0.0.1\"}", metrics, StringComparison.Ordinal);
+    }
+
     private static string[] Strings(JsonNode? array) => [.. array!.AsArray().Select(item => item!.GetValue<string>())];
 
     private static async Task<(HttpStatusCode Status, string? ContentType, string Body)> PostAsync(HttpClient http, string body)

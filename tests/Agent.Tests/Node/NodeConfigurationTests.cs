@@ -73,9 +73,10 @@ public sealed class NodeConfigurationTests
     [Fact]
     public void UnknownKey_InFile_NamesTheKeyAndTheFile()
     {
-        var (options, errors) = Load("""{"echoChunck": 16, "io": {"maxPending": 1}}""");
+        var (options, errors) = Load("""{"echoChunck": 16, "io": {"maxPending": 1}, "checks": [{"name": "c", "intervall": "00:00:05", "targets": ["dns:a"]}]}""");
         Assert.Null(options);
-        Assert.Equal(2, errors.Count);
+        Assert.Equal(3, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("unknown key 'checks:0:intervall'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("unknown key 'echoChunck' (in /tmp/", StringComparison.Ordinal) && e.EndsWith("node.json)", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("unknown key 'io:maxPending'", StringComparison.Ordinal));
     }
@@ -107,6 +108,16 @@ public sealed class NodeConfigurationTests
     [InlineData("""{"node": {"logLevel": "Loud"}}""", "node:logLevel must be one of Verbose, Debug, Information, Warning, Error, Fatal")]
     [InlineData("""{"resolver": {"concurrency": 0}}""", "resolver:concurrency must be 1-1024, got 0")]
     [InlineData("""{"io": {"acceptBackoffMin": "00:00:05", "acceptBackoffMax": "00:00:01"}}""", "io:acceptBackoffMax (00:00:01) must not be below io:acceptBackoffMin (00:00:05)")]
+    [InlineData("""{"probes": {"maxConcurrent": 0}}""", "probes:maxConcurrent must be 1-4096, got 0")]
+    [InlineData("""{"checks": [{"targets": ["dns:a"]}]}""", "checks:0:name must be set to 1-63 letters")]
+    [InlineData("""{"checks": [{"name": "c", "targets": []}]}""", "checks:0:targets must list 1-2000 targets, got 0")]
+    [InlineData("""{"checks": [{"name": "c", "targets": ["tcp:x:0"]}]}""", "checks:0:targets:0: 'tcp:x:0': a probe needs a port 1-65535, got 0")]
+    [InlineData("""{"checks": [{"name": "c", "interval": "00:00:00.100", "targets": ["dns:a"]}]}""", "checks:0:interval must be 1 s to 1 day, got 00:00:00.1000000")]
+    [InlineData("""{"checks": [{"name": "c", "retries": 11, "targets": ["dns:a"]}]}""", "checks:0:retries must be 0-10, got 11")]
+    [InlineData("""{"checks": [{"name": "c", "family": "ipx", "targets": ["dns:a"]}]}""", "checks:0:family must be any, ip4, ip6 or both, got 'ipx'")]
+    [InlineData("""{"checks": [{"name": "c", "from": ["no spaces"], "targets": ["dns:a"]}]}""", "checks:0:from:0: 'no spaces' is neither all, a node name nor a label KEY=VALUE")]
+    [InlineData("""{"checks": [{"name": "c", "targets": ["dns:a"]}, {"name": "d", "targets": ["dns:a"]}]}""", "checks:1:targets:0: dns:a is checks:0:targets:0 already")]
+    [InlineData("""{"checks": [{"name": "c", "targets": ["dns:a"]}, {"name": "c", "targets": ["dns:b"]}]}""", "checks:1:name 'c' names another check already")]
     public void ValueOutOfRange_NamesTheKey(string json, string expected)
     {
         var (options, errors) = Load(json);
