@@ -9,8 +9,8 @@ namespace Agent.Messages.Checks;
 /// <summary>
 /// Sent by a requester to a node's <c>ProbeRunner</c> (or given to a <c>ProbeActor</c> it starts): probe
 /// <paramref name="Target"/> from this node. Reply, always exactly one: <see cref="ProbeResult"/>, within
-/// <c>Timeout x (Retries + 1)</c> plus a small bound once the probe starts (options out of range are a result too,
-/// a <c>ValueError</c> naming the field; a full runner queue is a <c>BlockingIOError</c> result).
+/// <c>Timeout x (Retries + 1)</c> plus a small bound once the probe starts (a request <see cref="Validate"/> refuses is a
+/// result too, a <c>ValueError</c> naming the field; a full runner queue is a <c>BlockingIOError</c> result).
 /// </summary>
 /// <param name="Target">What to probe.</param>
 /// <param name="Options">How; null means <see cref="ProbeOptions.Default"/>.</param>
@@ -19,6 +19,16 @@ public sealed record RunProbe(ProbeTarget Target, ProbeOptions? Options = null) 
     /// <summary>The options that apply.</summary>
     [JsonIgnore]
     public ProbeOptions EffectiveOptions => Options ?? ProbeOptions.Default;
+
+    /// <summary>
+    /// Null when the probe can run, otherwise what is wrong in one line: an option out of range
+    /// (<see cref="ProbeOptions.Validate"/>), or a query script on a target other than <c>tcp:</c>.
+    /// </summary>
+    public string? Validate() =>
+        EffectiveOptions.Validate()
+        ?? (EffectiveOptions.QueryResponse is not null && Target.Kind != ProbeKind.Tcp
+            ? $"query_response: only for tcp: targets, not {ProbeTarget.SchemeOf(Target.Kind)}"
+            : null);
 }
 
 /// <summary>

@@ -35,7 +35,12 @@ public enum FamilyMode
 /// largest UDP payload over IPv4). Datagrams are never smaller than their 16-byte header. Defaults to 32.
 /// </param>
 /// <param name="Family">Which address families to measure. Defaults to <see cref="FamilyMode.Any"/>.</param>
-public sealed record ProbeOptions(TimeSpan Timeout, int Retries = 0, int PayloadSize = 32, FamilyMode Family = FamilyMode.Any)
+/// <param name="QueryResponse">
+/// For <c>tcp:</c> targets only: a script of sends and expects run once connected (JSON <c>query_response</c>); null
+/// (the default) just connects.
+/// </param>
+public sealed record ProbeOptions(
+    TimeSpan Timeout, int Retries = 0, int PayloadSize = 32, FamilyMode Family = FamilyMode.Any, QueryResponse? QueryResponse = null)
 {
     /// <summary>The longest attempt: 5 minutes.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(5);
@@ -46,7 +51,7 @@ public sealed record ProbeOptions(TimeSpan Timeout, int Retries = 0, int Payload
     /// <summary>The largest payload: 65,507 bytes, a UDP datagram over IPv4.</summary>
     public const int MaxPayloadSize = 65_507;
 
-    /// <summary>5 s, no retry, 32 bytes, any family.</summary>
+    /// <summary>5 s, no retry, 32 bytes, any family, no query script.</summary>
     public static readonly ProbeOptions Default = new(TimeSpan.FromSeconds(5));
 
     /// <summary>Null when every field is in range, otherwise what is wrong, naming the field.</summary>
@@ -68,6 +73,6 @@ public sealed record ProbeOptions(TimeSpan Timeout, int Retries = 0, int Payload
         {
             return $"family must be any, ip4, ip6 or both, got {(int)Family}";
         }
-        return null;
+        return QueryResponse?.Validate();
     }
 }
