@@ -72,7 +72,7 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _startedAt = DateTimeOffset.UtcNow;
-        if (_options.Validate() is { } problem)
+        if (_run.Validate() is { } problem)
         {
             Answer(Failed(_run.Target, new PythonError("ValueError", null, problem)));
             return;

@@ -39,6 +39,11 @@ internal sealed partial class ProbeAttempt
     {
         _stream = Sender;
         _peer = connected.Socket.Peer?.ToString();
+        if (_target.Kind == ProbeKind.Tcp && _options.QueryResponse is not null)
+        {
+            StartQuery();
+            return;
+        }
         if (_target.Kind == ProbeKind.Tcp)
         {
             var latency = ElapsedMs(_started);
@@ -56,6 +61,11 @@ internal sealed partial class ProbeAttempt
 
     private void OnStreamReceived(SockStream.Received received)
     {
+        if (IsQuery)
+        {
+            OnQueryReceived(received.Data.Span);
+            return;
+        }
         var data = received.Data.Span;
         for (var i = 0; i < data.Length; i++)
         {
@@ -85,8 +95,13 @@ internal sealed partial class ProbeAttempt
     private void OnStreamClosed(SockStream.ConnectionClosed closed)
     {
         _stream = null;
-        Finish(Failure(closed is SockStream.ErrorClosed error
-            ? error.Cause
+        if (IsQuery)
+        {
+            Finish(QueryFailure(closed is SockStream.ErrorClosed error ? error.Cause : QueryClosed()));
+            return;
+        }
+        Finish(Failure(closed is SockStream.ErrorClosed failed
+            ? failed.Cause
             : new PythonError("EOFError", null, $"peer closed after echoing {_echoed} of {_payload.Length} bytes")));
     }
 

@@ -36,8 +36,9 @@ internal sealed partial class ProbeAttempt : ReceiveActor, IWithTimers
         Receive<ConnectionRace.Adopt>(adopt => _io.Tell(adopt, Self));
         Receive<SockStream.Connected>(OnStreamConnected);
         Receive<SockStream.Received>(OnStreamReceived);
+        Receive<SockStream.WriteAck>(OnWriteAck);
         Receive<SockStream.ConnectionClosed>(OnStreamClosed);
-        Receive<SockStream.CommandFailed>(failed => Finish(Failure(failed.Cause)));
+        Receive<SockStream.CommandFailed>(failed => Finish(IsQuery ? QueryFailure(failed.Cause) : Failure(failed.Cause)));
         Receive<SockDgram.Connected>(OnDatagramConnected);
         Receive<SockDgram.Received>(OnDatagramReceived);
         Receive<SockDgram.ErrorReceived>(e => Finish(Failure(e.Cause) with { Datagrams = Counts() }));
@@ -100,7 +101,7 @@ internal sealed partial class ProbeAttempt : ReceiveActor, IWithTimers
             BeginGrace();
             return;
         }
-        Finish(Failure(OsErrors.TimedOut));
+        Finish(IsQuery ? QueryFailure(QueryTimedOut()) : Failure(OsErrors.TimedOut));
     }
 
     private static AttemptOutcome Failure(PythonError error) => new(false, null, null, error, null, null);

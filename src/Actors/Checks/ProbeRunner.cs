@@ -13,7 +13,7 @@ namespace Agent.Actors.Checks;
 /// <see cref="ProbeRunnerSettings.MinInterval"/> ago is answered from that result, marked <c>cached</c> (answering
 /// rather than queueing keeps a burst of identical checks from hitting the target, and from waiting); others wait
 /// in a bounded FIFO queue, after their start jitter if any, and a request beyond the queue's bound is answered at
-/// once with <c>BlockingIOError</c>. Options out of range are a <c>ValueError</c> result.
+/// once with <c>BlockingIOError</c>. A request <see cref="RunProbe.Validate"/> refuses is a <c>ValueError</c> result.
 /// </summary>
 public sealed class ProbeRunner : ReceiveActor, IWithTimers
 {
@@ -77,11 +77,6 @@ public sealed class ProbeRunner : ReceiveActor, IWithTimers
     private void OnRun(RunProbe run)
     {
         var key = new Key(run.Target, run.EffectiveOptions);
-        if (key.Options.Validate() is { } problem)
-        {
-            Sender.Tell(ProbeActor.Failed(run.Target, new PythonError("ValueError", null, problem)), Self);
-            return;
-        }
         if (_pending.TryGetValue(key, out var waiters))
         {
             waiters.Add(Sender);
@@ -95,6 +90,12 @@ public sealed class ProbeRunner : ReceiveActor, IWithTimers
                 return;
             }
             _last.Remove(key);
+        }
+        // Only here: a probe waiting, running or remembered passed already (validating compiles every expect's regex).
+        if (run.Validate() is { } problem)
+        {
+            Sender.Tell(ProbeActor.Failed(run.Target, new PythonError("ValueError", null, problem)), Self);
+            return;
         }
         var room = _running.Count < _settings.MaxConcurrent && _queue.Count == 0;
         if (!(room && _settings.StartJitter == TimeSpan.Zero) && _queue.Count + _jittering >= _settings.MaxQueued)

@@ -177,6 +177,24 @@ public sealed class ProbeRunnerTests(ITestOutputHelper output) : ProbeTestBase(o
     }
 
     [Fact]
+    public async Task Runner_SameQueryScriptTwiceAtOnce_OneRunBothAnswered()
+    {
+        using var peer = new SlowEcho(TimeSpan.FromMilliseconds(200));
+        var runner = Runner(ProbeRunnerSettings.Default with { MinInterval = TimeSpan.Zero });
+        // Each request its own script instance, as two requests from the wire would be: equal steps, one probe.
+        RunProbe Scripted(string word) => new(ProbeTarget.Parse($"tcp:127.0.0.1:{peer.Port}"),
+            ProbeOptions.Default with { Timeout = TestTime.Seconds(5), QueryResponse = new([QueryStep.Send(word + "\n"), QueryStep.Expect($"^{word}\n")]) });
+        var requesters = Enumerable.Range(0, 3).Select(_ => CreateTestProbe()).ToList();
+        runner.Tell(Scripted("ping"), requesters[0].Ref);
+        runner.Tell(Scripted("ping"), requesters[1].Ref);
+        runner.Tell(Scripted("pong"), requesters[2].Ref);
+        var results = await AnswersAsync(requesters, TestTime.Seconds(10));
+        Assert.All(results, r => Assert.True(r.Ok, r.Error?.ToString()));
+        Assert.Equal(results[0], results[1]);
+        Assert.Equal(2, peer.Accepted);
+    }
+
+    [Fact]
     public async Task Runner_StartJitter_ProbesStillAnsweredOnce()
     {
         var local = await StartEchoAsync("tcp:127.0.0.1:0");
