@@ -74,6 +74,11 @@ public sealed class WireSerializerTests(ITestOutputHelper output)
             new PythonError("ConnectionRefusedError", 111, "Connection refused"), 0, 0.2)], new PythonError("ConnectionRefusedError", 111, "Connection refused")),
         new RunProbe(ProbeTarget.Parse("tcp-echo:[::1]:7")),
         new RunProbe(ProbeTarget.Parse("dns:bücher.example"), new ProbeOptions(TimeSpan.FromSeconds(2), 3, 64, FamilyMode.Both)),
+        new RunProbe(ProbeTarget.Parse("tcp:mail.example:25"), ProbeOptions.Default with
+        {
+            QueryResponse = new([QueryStep.Expect("^220 "), QueryStep.Send("EHLO prober.example\r\n"), QueryStep.Expect("^250 [\\x00-\\xff]"),
+                QueryStep.Send("\u0000é\"'"), QueryStep.Expect("^221 ")]),
+        }),
         new ProbeResult(ProbeTarget.Parse("udp-echo:127.0.0.1:7"), false, null, "udp:127.0.0.1:7", new PythonError("DatagramLoss", null, "1 of 5 datagrams lost"),
             null, 1, Datagrams: new DatagramCounts(5, 4, 1, 0, 1, 0, 0), StartedAt: new DateTimeOffset(2026, 11, 30, 11, 0, 0, TimeSpan.Zero)),
         new ProbeResult(ProbeTarget.Parse("dns:localhost"), true, 0.42, null, null,
