@@ -11,8 +11,8 @@ using Spectre.Console;
 namespace Agent.Cli;
 
 /// <summary>
-/// <c>agent check TARGET... [--from all|NODE,...|KEY=VALUE] [--timeout S] [--retries N] [--family F] [--payload-size N]
-/// [--api HOST:PORT] [--json]</c>: every target probed from every chosen cluster member at once, through a node's API
+/// <c>agent check [TARGET...] [--targets FILE] [--from all|NODE,...|KEY=VALUE] [--timeout S] [--retries N] [--family F]
+/// [--payload-size N] [--api HOST:PORT] [--json]</c>: every target probed from every chosen cluster member at once, through a node's API
 /// (<c>POST /api/checks</c>, streamed). On a terminal a progress bar runs while the cells arrive; then the matrix (a cell
 /// is <c>ok</c> and the latency, or the error's name), each failure in full, and a summary line. <c>--json</c> prints
 /// the check's JSON (docs/checks.md). Exit 0 when every cell is ok, 1 when any failed, 2 for bad input.
@@ -27,7 +27,11 @@ internal static class CheckCommand
         var targets = new Argument<string[]>("TARGET")
         {
             Description = "dns:NAME, tcp:HOST:PORT, tcp-echo:HOST:PORT, udp-echo:HOST:PORT, unix-echo:PATH or unix-dgram-echo:PATH.",
-            Arity = ArgumentArity.OneOrMore,
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var file = new Option<FileInfo?>("--targets")
+        {
+            Description = "A targets file (JSON, or YAML when named .yaml/.yml): {defaults, targets}, each target a string or an object with its own options (config/targets.example.json).",
         };
         var from = new Option<string>("--from")
         {
@@ -43,23 +47,10 @@ internal static class CheckCommand
         var json = CliOptions.Json();
         var command = new Command("check", "Probe targets from cluster members at once and print the node x target matrix (through a node's API).")
         {
-            targets, from, timeout, retries, family, payload, api, json,
+            targets, file, from, timeout, retries, family, payload, api, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var parsed = new List<string>();
-            foreach (var text in parse.GetValue(targets)!)
-            {
-                if (!ProbeTarget.TryParse(text, out var target, out var error))
-                {
-                    return CliOutput.Usage(error);
-                }
-                if (parsed.Contains(target.ToString()))
-                {
-                    return CliOutput.Usage($"target {target} is given twice");
-                }
-                parsed.Add(target.ToString());
-            }
             var seconds = parse.GetValue(timeout);
             if (!(seconds > 0 && seconds <= ProbeOptions.MaxTimeout.TotalSeconds))
             {
@@ -70,6 +61,38 @@ internal static class CheckCommand
             if (options.Validate() is { } problem)
             {
                 return CliOutput.Usage(OptionName(problem));
+            }
+            var probes = new List<RunProbe>();
+            foreach (var text in parse.GetValue(targets) ?? [])
+            {
+                if (!ProbeTarget.TryParse(text, out var target, out var error))
+                {
+                    return CliOutput.Usage(error);
+                }
+                probes.Add(new RunProbe(target, options));
+            }
+            if (parse.GetValue(file) is { } targetsFile)
+            {
+                try
+                {
+                    probes.AddRange(CheckTargets.ReadFile(await ReadTargetsFileAsync(targetsFile, cancellationToken), targetsFile.Name, options));
+                }
+                catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+                {
+                    return CliOutput.Usage($"--targets {targetsFile}: {e.Message}");
+                }
+            }
+            if (probes.Count == 0)
+            {
+                return CliOutput.Usage("give at least one TARGET or --targets FILE");
+            }
+            if (probes.GroupBy(probe => probe.Target).FirstOrDefault(group => group.Count() > 1) is { } twice)
+            {
+                return CliOutput.Usage($"target {twice.Key} is given twice");
+            }
+            if (probes.Count > CheckApi.MaxTargets)
+            {
+                return CliOutput.Usage($"a check probes at most {CheckApi.MaxTargets} targets, got {probes.Count}");
             }
             var selectors = parse.GetValue(from)!.Split(',', StringSplitOptions.TrimEntries);
             if (RemoteOptions.SelectorProblem("--from", selectors) is { } fromProblem)
@@ -84,19 +107,46 @@ internal static class CheckCommand
             var body = new JsonObject
             {
                 ["from"] = selectors is ["all"] ? "all" : CheckJson.Strings(selectors),
-                ["targets"] = CheckJson.Strings(parsed),
-                ["defaults"] = new JsonObject
-                {
-                    ["timeout"] = options.Timeout.TotalSeconds,
-                    ["retries"] = options.Retries,
-                    ["payload_size"] = options.PayloadSize,
-                    ["family"] = parse.GetValue(family),
-                },
+                ["targets"] = new JsonArray([.. probes.Select(probe => probe.EffectiveOptions == options ? (JsonNode)probe.Target.ToString() : Entry(probe))]),
+                ["defaults"] = Options(new JsonObject(), options),
                 ["stream"] = true,
             };
             return await RunAsync(address, body, parse.GetValue(json), cancellationToken);
         });
         return command;
+    }
+
+    // The largest targets file read: 2,000 targets with options and scripts fit many times over.
+    private const int MaxFileBytes = 16 * 1024 * 1024;
+
+    private static async Task<string> ReadTargetsFileAsync(FileInfo file, CancellationToken cancellationToken)
+    {
+        await using var stream = file.OpenRead();
+        var bytes = new byte[MaxFileBytes + 1];
+        var length = await stream.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
+        return length > MaxFileBytes
+            ? throw new FormatException($"over the {MaxFileBytes / 1024 / 1024} MiB a targets file may hold")
+            : System.Text.Encoding.UTF8.GetString(bytes, 0, length);
+    }
+
+    // A target whose options differ from the check's defaults, as a targets file entry with every option spelled out.
+    private static JsonObject Entry(RunProbe probe)
+    {
+        var entry = Options(new JsonObject { ["target"] = probe.Target.ToString() }, probe.EffectiveOptions);
+        if (probe.EffectiveOptions.QueryResponse is { } script)
+        {
+            entry["query_response"] = System.Text.Json.JsonSerializer.SerializeToNode(script, ChecksJsonContext.Default.QueryResponse);
+        }
+        return entry;
+    }
+
+    private static JsonObject Options(JsonObject target, ProbeOptions options)
+    {
+        target["timeout"] = options.Timeout.TotalSeconds;
+        target["retries"] = options.Retries;
+        target["payload_size"] = options.PayloadSize;
+        target["family"] = options.Family.ToString().ToLowerInvariant();
+        return target;
     }
 
     // ProbeOptions names its fields as JSON does; the CLI's user typed options.

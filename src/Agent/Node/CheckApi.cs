@@ -193,112 +193,29 @@ internal static class CheckApi
         await NodeApi.Json(StatusCodes.Status200OK, matrix).ExecuteAsync(context);
     }
 
-    private static readonly string[] DefaultFields = ["timeout", "retries", "payload_size", "family"];
-
-    // The targets (strings) with the check's defaults.
-    private static List<RunProbe>? ParseProbes(JsonObject fields, out string? problem)
+    // The targets with the check's defaults: the targets file's shape and reader (CheckTargets), one entry per target.
+    private static IReadOnlyList<RunProbe>? ParseProbes(JsonObject fields, out string? problem)
     {
         problem = null;
-        var options = ProbeOptions.Default;
-        if (fields["defaults"] is { } defaults)
+        if (fields["targets"] is JsonArray { Count: > MaxTargets } many)
         {
-            if (ParseOptions(defaults, out problem) is not { } given)
-            {
-                return null;
-            }
-            options = given;
-        }
-        if (fields["targets"] is not JsonArray { Count: > 0 } entries)
-        {
-            problem = "targets must be a non-empty list of targets (dns:NAME, tcp:HOST:PORT, ...)";
+            problem = $"a check probes at most {MaxTargets} targets, got {many.Count}";
             return null;
         }
-        if (entries.Count > MaxTargets)
-        {
-            problem = $"a check probes at most {MaxTargets} targets, got {entries.Count}";
-            return null;
-        }
-        var probes = new List<RunProbe>();
-        var seen = new Dictionary<ProbeTarget, int>();
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (entries[i] is not JsonValue value || !value.TryGetValue<string>(out var text))
-            {
-                problem = $"targets[{i}] must be a target string";
-                return null;
-            }
-            if (!ProbeTarget.TryParse(text, out var target, out var error))
-            {
-                problem = $"targets[{i}]: {error}";
-                return null;
-            }
-            if (seen.TryGetValue(target, out var first))
-            {
-                problem = $"targets[{i}]: {target} is targets[{first}] already";
-                return null;
-            }
-            seen[target] = i;
-            probes.Add(new RunProbe(target, options));
-        }
-        return probes;
-    }
-
-    private static ProbeOptions? ParseOptions(JsonNode defaults, out string? problem)
-    {
-        problem = null;
-        if (defaults is not JsonObject fields)
-        {
-            problem = "defaults must be an object";
-            return null;
-        }
-        if (fields.Select(field => field.Key).FirstOrDefault(key => !DefaultFields.Contains(key, StringComparer.Ordinal)) is { } unknown)
-        {
-            problem = $"defaults.{Messages.Endpoint.Escaped(unknown)}: unknown field (fields: {string.Join(", ", DefaultFields)})";
-            return null;
-        }
-        var options = ProbeOptions.Default;
         try
         {
-            if (fields["timeout"] is { } timeout)
+            var document = new JsonObject { ["targets"] = fields["targets"]?.DeepClone() };
+            if (fields["defaults"] is { } defaults)
             {
-                var seconds = timeout.GetValue<double>();
-                if (!(seconds > 0 && seconds <= ProbeOptions.MaxTimeout.TotalSeconds))
-                {
-                    problem = $"defaults.timeout must be above 0 and at most {ProbeOptions.MaxTimeout.TotalSeconds} s";
-                    return null;
-                }
-                options = options with { Timeout = TimeSpan.FromSeconds(seconds) };
+                document["defaults"] = defaults.DeepClone();
             }
-            if (fields["retries"] is { } retries)
-            {
-                options = options with { Retries = retries.GetValue<int>() };
-            }
-            if (fields["payload_size"] is { } payload)
-            {
-                options = options with { PayloadSize = payload.GetValue<int>() };
-            }
-            if (fields["family"] is { } family)
-            {
-                options = options with
-                {
-                    Family = family.GetValue<string>() switch
-                    {
-                        "any" => FamilyMode.Any,
-                        "ip4" => FamilyMode.Ip4,
-                        "ip6" => FamilyMode.Ip6,
-                        "both" => FamilyMode.Both,
-                        _ => throw new FormatException(),
-                    },
-                };
-            }
+            return CheckTargets.ReadDocument(document, ProbeOptions.Default);
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        catch (FormatException e)
         {
-            problem = "defaults: timeout is a number of seconds, retries and payload_size whole numbers, family any, ip4, ip6 or both";
+            problem = e.Message;
             return null;
         }
-        problem = options.Validate() is { } invalid ? "defaults." + invalid : null;
-        return problem is null ? options : null;
     }
 
     private static async Task WriteLineAsync(HttpContext context, JsonObject line, bool flush)

@@ -204,11 +204,12 @@ internal static class NodeApi
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancel);
+            // A field given twice is refused here, as malformed JSON is: which copy counts would be a guess.
+            body = await JsonNode.ParseAsync(request.Body, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false }, cancellationToken: cancel);
         }
-        catch (System.Text.Json.JsonException)
+        catch (System.Text.Json.JsonException e)
         {
-            return (null, BadRequest("the body is not JSON"));
+            return (null, BadRequest(e.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase) ? "the body gives a field twice" : "the body is not JSON"));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

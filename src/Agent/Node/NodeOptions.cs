@@ -252,9 +252,23 @@ internal sealed class NodeOptions
             {
                 errors.Add($"{key}:{problem.Replace("payload_size", "payloadSize", StringComparison.Ordinal)}");
             }
-            if (check.Targets.Count is 0 or > Agent.Node.CheckApi.MaxTargets)
+            check.FileProbes = [];
+            if (check.TargetsFile is { Length: > 0 } file && check.Options().Validate() is null)
             {
-                errors.Add($"{key}:targets must list 1-{Agent.Node.CheckApi.MaxTargets} targets, got {check.Targets.Count}");
+                try
+                {
+                    check.FileProbes = CheckTargets.ReadFile(File.ReadAllText(file), file, check.Options());
+                }
+                catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+                {
+                    errors.Add($"{key}:targetsFile {file}: {e.Message}");
+                    continue;
+                }
+            }
+            var count = check.Targets.Count + check.FileProbes.Count;
+            if (count is 0 or > Agent.Node.CheckApi.MaxTargets)
+            {
+                errors.Add($"{key}:targets and targetsFile must give 1-{Agent.Node.CheckApi.MaxTargets} targets, got {count}");
             }
             for (var j = 0; j < check.Targets.Count; j++)
             {
@@ -265,6 +279,13 @@ internal sealed class NodeOptions
                 else if (!targets.TryAdd(target, $"{key}:targets:{j}"))
                 {
                     errors.Add($"{key}:targets:{j}: {target} is {targets[target]} already (a target is in one check only)");
+                }
+            }
+            foreach (var probe in check.FileProbes)
+            {
+                if (!targets.TryAdd(probe.Target, $"{key}:targetsFile"))
+                {
+                    errors.Add($"{key}:targetsFile: {probe.Target} is {targets[probe.Target]} already (a target is in one check only)");
                 }
             }
         }
@@ -391,8 +412,14 @@ internal sealed class NodeOptions
         /// <summary>The nodes that run it: <c>all</c>, node names, labels <c>KEY=VALUE</c>; empty means all.</summary>
         public List<string> From { get; set; } = [];
 
-        /// <summary>The targets (dns:NAME, tcp:HOST:PORT, ...), 1-2,000; a target is in one check only.</summary>
+        /// <summary>The targets (dns:NAME, tcp:HOST:PORT, ...); with <see cref="TargetsFile"/>'s, 1-2,000; a target is in one check only.</summary>
         public List<string> Targets { get; set; } = [];
+
+        /// <summary>A targets file (JSON or YAML, docs/checks.md) whose targets the check probes too, over the check's options.</summary>
+        public string? TargetsFile { get; set; }
+
+        /// <summary>The targets file's probes, read when the options are validated.</summary>
+        internal IReadOnlyList<RunProbe> FileProbes { get; set; } = [];
 
         /// <summary>One attempt's deadline. Defaults to 5 s.</summary>
         public TimeSpan Timeout { get; set; } = ProbeOptions.Default.Timeout;
@@ -419,7 +446,7 @@ internal sealed class NodeOptions
         });
 
         /// <summary>The probes; call after validation.</summary>
-        public IReadOnlyList<RunProbe> Probes() => [.. Targets.Select(target => new RunProbe(ProbeTarget.Parse(target), Options()))];
+        public IReadOnlyList<RunProbe> Probes() => [.. Targets.Select(target => new RunProbe(ProbeTarget.Parse(target), Options())), .. FileProbes];
     }
 
     /// <summary><c>probes</c>: <see cref="ProbeRunnerSettings"/>, whose docs give each meaning.</summary>

@@ -51,6 +51,12 @@ public sealed record QueryResponse
     public const int MaxRegexBytes = 1024;
 
     /// <summary>
+    /// The most bytes of all steps together: 16 KiB (UTF-8). A script travels in <c>RunProbe</c> to every node of a check,
+    /// and even escaped at its worst (6 bytes a character) it must fit one remoting frame (128,000 bytes).
+    /// </summary>
+    public const int MaxScriptBytes = 16 * 1024;
+
+    /// <summary>
     /// The most bytes an expect holds while no match is found: 64 KiB. A peer sending more without a match fails the
     /// step (<c>QueryMismatch</c>) rather than grow the node.
     /// </summary>
@@ -102,7 +108,8 @@ public sealed record QueryResponse
                 return $"{at}: not a valid regex: {problem}";
             }
         }
-        return null;
+        var total = Steps.Sum(step => Encoding.UTF8.GetByteCount(step.Text));
+        return total > MaxScriptBytes ? $"{path}: the steps together must be at most {MaxScriptBytes} bytes (UTF-8), got {total}" : null;
     }
 
     /// <inheritdoc />

@@ -33,6 +33,9 @@ public sealed class QueryResponseTests
         Assert.Equal("query_response[0].expect: must be 1-1024 bytes (UTF-8), got 1025", Problem(QueryStep.Expect(new string('a', 1025))));
         Assert.Equal("query_response[0].send: must be 1-4096 bytes (UTF-8), got 0", Problem(QueryStep.Send("")));
         Assert.Equal("query_response[0].expect: must be 1-1024 bytes (UTF-8), got 0", Problem(QueryStep.Expect("")));
+        // Each step within its bound, together over what one remoting frame carries once escaped.
+        Assert.Equal("query_response: the steps together must be at most 16384 bytes (UTF-8), got 20480",
+            Problem([.. Enumerable.Repeat(QueryStep.Send(new string('a', QueryResponse.MaxSendBytes)), 5)]));
     }
 
     [Theory]

@@ -78,6 +78,33 @@ public sealed class CheckTests
         var allOk = await AgentProcess.RunAgentAsync(dir.Path, "check", targets[0], "dns:localhost", "--from", "second,first", "--json", "--api", first.Api);
         Assert.Equal(0, allOk.ExitCode);
         Assert.Equal(["second", "first"], Strings(JsonNode.Parse(allOk.Stdout)!["nodes"]));
+
+        // A targets file: its defaults, each target's own options and a query script travel to every member.
+        var file = Path.Combine(dir.Path, "targets.yaml");
+        await File.WriteAllTextAsync(file, $"""
+            defaults:
+              timeout: 3
+            targets:
+              - dns:localhost
+              - target: tcp:{Listening(first, "tcp")}
+                query_response:
+                  - send: "PING\n"
+                  - expect: "^PING$"
+              - target: tcp:127.0.0.1:{Port(closed)}
+                retries: 1
+            """);
+        var viaFile = await AgentProcess.RunAgentAsync(dir.Path, "check", "--targets", file, "--json", "--api", first.Api);
+        Assert.True(viaFile.ExitCode == 1, viaFile.Stderr);
+        var fileCells = JsonNode.Parse(viaFile.Stdout)!["results"]!.AsArray().Select(c => c!).ToList();
+        Assert.Equal(6, fileCells.Count);
+        Assert.All(fileCells.Where(c => c["target"]!.GetValue<string>() != $"tcp:127.0.0.1:{Port(closed)}"), c => Assert.True(c["ok"]!.GetValue<bool>(), c.ToJsonString()));
+        Assert.All(fileCells.Where(c => c["target"]!.GetValue<string>() == $"tcp:127.0.0.1:{Port(closed)}"), c => Assert.Equal(2, c["attempts"]!.GetValue<int>()));
+
+        var badFile = Path.Combine(dir.Path, "bad.json");
+        await File.WriteAllTextAsync(badFile, """{"targets": [{"target": "dns:a", "timout": 1}]}""");
+        var refused = await AgentProcess.RunAgentAsync(dir.Path, "check", "--targets", badFile, "--api", first.Api);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.StartsWith($"agent: --targets {badFile}: targets[0].timout: unknown field", refused.Stderr.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,6 +120,8 @@ public sealed class CheckTests
             (["check", "dns:a", "--retries", "99"], "agent: --retries must be 0-10, got 99"),
             (["check", "dns:a", "--timeout", "0"], "agent: --timeout must be above 0 and at most 300 s, got 0"),
             (["check", "dns:a", "--from", "no spaces"], "agent: --from: 'no spaces' is neither a node name"),
+            (["check"], "agent: give at least one TARGET or --targets FILE"),
+            (["check", "--targets", "/nonexistent/targets.json"], "agent: --targets /nonexistent/targets.json: Could not find"),
         })
         {
             var (code, stdout, stderr) = await AgentProcess.RunAgentAsync(dir.Path, [.. args, "--api", noNode]);
@@ -135,11 +164,12 @@ public sealed class CheckTests
 
         foreach (var (body, message) in new[]
         {
-            ("""{"targets": []}""", "targets must be a non-empty list"),
+            ("""{"targets": []}""", "targets: empty (at least one target)"),
+            ("""{"targets": ["dns:a"], "targets": ["dns:b"]}""", "the body gives a field twice"),
             ("""{"targets": ["dns:a"], "form": "all"}""", "unknown field 'form'"),
-            ("""{"targets": ["dns:a", "dns:a"]}""", "targets[1]: dns:a is targets[0] already"),
+            ("""{"targets": ["dns:a", "dns:a"]}""", "targets[1]: duplicate of targets[0] ('dns:a')"),
             ("""{"targets": ["tcp:x"]}""", "targets[0]: "),
-            ("""{"targets": ["dns:a"], "defaults": {"retries": 11}}""", "defaults.retries must be 0-10, got 11"),
+            ("""{"targets": ["dns:a"], "defaults": {"retries": 11}}""", "defaults.retries: expected an integer 0-10, got 11"),
             ("""{"targets": ["dns:a"], "from": "ghost"}""", "unknown node 'ghost'"),
             ($$"""{"targets": [{{string.Join(',', Enumerable.Range(1, 2001).Select(i => $"\"dns:h{i}\""))}}]}""", "a check probes at most 2000 targets, got 2001"),
         })

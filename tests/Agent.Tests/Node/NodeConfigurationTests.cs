@@ -110,7 +110,8 @@ public sealed class NodeConfigurationTests
     [InlineData("""{"io": {"acceptBackoffMin": "00:00:05", "acceptBackoffMax": "00:00:01"}}""", "io:acceptBackoffMax (00:00:01) must not be below io:acceptBackoffMin (00:00:05)")]
     [InlineData("""{"probes": {"maxConcurrent": 0}}""", "probes:maxConcurrent must be 1-4096, got 0")]
     [InlineData("""{"checks": [{"targets": ["dns:a"]}]}""", "checks:0:name must be set to 1-63 letters")]
-    [InlineData("""{"checks": [{"name": "c", "targets": []}]}""", "checks:0:targets must list 1-2000 targets, got 0")]
+    [InlineData("""{"checks": [{"name": "c", "targets": []}]}""", "checks:0:targets and targetsFile must give 1-2000 targets, got 0")]
+    [InlineData("""{"checks": [{"name": "c", "targetsFile": "/nonexistent/targets.json"}]}""", "checks:0:targetsFile /nonexistent/targets.json: Could not find")]
     [InlineData("""{"checks": [{"name": "c", "targets": ["tcp:x:0"]}]}""", "checks:0:targets:0: 'tcp:x:0': a probe needs a port 1-65535, got 0")]
     [InlineData("""{"checks": [{"name": "c", "interval": "00:00:00.100", "targets": ["dns:a"]}]}""", "checks:0:interval must be 1 s to 1 day, got 00:00:00.1000000")]
     [InlineData("""{"checks": [{"name": "c", "retries": 11, "targets": ["dns:a"]}]}""", "checks:0:retries must be 0-10, got 11")]
@@ -123,6 +124,32 @@ public sealed class NodeConfigurationTests
         var (options, errors) = Load(json);
         Assert.Null(options);
         Assert.Contains(expected, Assert.Single(errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Checks_TheOnesThatChooseThisNode_WithTheirTargetsFilesProbes()
+    {
+        using var dir = new TempDirectory();
+        var targets = dir.File("targets.yaml");
+        File.WriteAllText(targets, "targets:\n  - dns:from-file\n  - target: tcp:db:5432\n    retries: 2\n");
+        var (options, errors) = Load($$$"""
+            {"node": {"name": "edge-1", "labels": {"zone": "eu"}},
+             "checks": [
+               {"name": "all", "interval": "00:00:10", "timeout": "00:00:02", "targets": ["dns:a"], "targetsFile": "{{{targets}}}"},
+               {"name": "eu", "from": ["zone=eu"], "targets": ["dns:b"]},
+               {"name": "us", "from": ["zone=us", "edge-2"], "targets": ["dns:c"]},
+               {"name": "me", "from": ["edge-1"], "targets": ["dns:d"], "history": 5}
+             ]}
+            """);
+        Assert.Empty(errors);
+        var checks = options!.ContinuousChecks();
+        Assert.Equal(["all", "eu", "me"], checks.Select(c => c.Name));
+        Assert.Equal(["dns:a", "dns:from-file", "tcp:db:5432"], checks[0].Probes.Select(p => p.Target.ToString()));
+        Assert.Equal(TimeSpan.FromSeconds(2), checks[0].Probes[1].EffectiveOptions.Timeout);
+        Assert.Equal(2, checks[0].Probes[2].EffectiveOptions.Retries);
+        Assert.Equal(TimeSpan.FromSeconds(10), checks[0].Interval);
+        Assert.Equal(TimeSpan.FromSeconds(30), checks[1].Interval);
+        Assert.Equal(5, checks[2].History);
     }
 
     [Fact]
