@@ -31,20 +31,22 @@ internal static class CheckCommand
         };
         var file = new Option<FileInfo?>("--targets")
         {
+            HelpName = "FILE",
             Description = "A targets file (JSON, or YAML when named .yaml/.yml): {defaults, targets}, each target a string or an object with its own options (config/targets.example.json).",
         };
         var from = new Option<string>("--from")
         {
+            HelpName = "all|NODE,...|KEY=VALUE",
             Description = "Probe from these cluster members: all, or NODE and KEY=VALUE (every member with that label), comma-separated.",
             DefaultValueFactory = _ => "all",
         };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds one probe attempt may take (at most 300).", DefaultValueFactory = _ => ProbeOptions.Default.Timeout.TotalSeconds };
+        var timeout = new Option<double>("--timeout") { HelpName = "SECONDS", Description = "Seconds one probe attempt may take (at most 300).", DefaultValueFactory = _ => ProbeOptions.Default.Timeout.TotalSeconds };
         var retries = new Option<int>("--retries") { Description = $"Attempts run again after a failed one (0-{ProbeOptions.MaxRetries}).", DefaultValueFactory = _ => 0 };
         var family = new Option<string>("--family") { Description = "Address families: any (Happy Eyeballs), ip4, ip6, or both (each measured).", DefaultValueFactory = _ => "any" };
         family.AcceptOnlyFromAmong("any", "ip4", "ip6", "both");
         var payload = new Option<int>("--payload-size") { Description = $"Bytes each echo probe sends (1-{ProbeOptions.MaxPayloadSize}).", DefaultValueFactory = _ => ProbeOptions.Default.PayloadSize };
         var api = CliOptions.Api();
-        var json = CliOptions.Json();
+        var json = new Option<bool>("--json") { Description = "Print the matrix as one JSON object: nodes, targets, one result per node and target, summary." };
         var command = new Command("check", "Probe targets from cluster members at once and print the node x target matrix (through a node's API).")
         {
             targets, file, from, timeout, retries, family, payload, api, json,
