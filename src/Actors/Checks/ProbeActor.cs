@@ -28,6 +28,7 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
     private readonly List<Line> _lines = [];
     private readonly Dictionary<IActorRef, Line> _running = [];
     private DateTimeOffset _startedAt;
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private bool _answered;
 
     private ProbeActor(RunProbe run, IActorRef requester, IActorRef io, IActorRef resolver, IoSettings ioSettings)
@@ -185,7 +186,7 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
             return;
         }
         _answered = true;
-        _requester.Tell(result, Self);
+        _requester.Tell(result with { DurationMs = _clock.Elapsed.TotalMilliseconds }, Self);
     }
 
     // One family's attempts.

@@ -6,7 +6,7 @@ namespace Agent.Node;
 
 /// <summary>
 /// The JSON of a check (docs/checks.md), one writer for the API and the CLI: each cell is
-/// <c>{"node", "target", "ok", "latency_ms", "address", "error", "attempts", "cached"}</c> plus <c>families</c>,
+/// <c>{"node", "target", "ok", "latency_ms", "address", "error", "attempts", "duration_ms", "cached"}</c> plus <c>families</c>,
 /// <c>dns</c> and <c>datagrams</c> where the probe has them; <c>error</c> is null or the CLI's error object. The whole
 /// check is <c>{"nodes", "targets", "results", "summary": {"ok", "failed"}}</c>, results in node then target order.
 /// </summary>
@@ -17,6 +17,7 @@ internal static class CheckJson
     {
         var cell = new JsonObject { ["node"] = node, ["target"] = result.Target.ToString() };
         Outcome(cell, result.Ok, result.LatencyMs, result.Address, result.Error, result.Attempts, result.Dns, result.Datagrams);
+        cell["duration_ms"] = result.DurationMs is { } duration ? Math.Round(duration, 3) : null;
         cell["cached"] = result.Cached;
         if (result.Families is { } families)
         {

@@ -62,7 +62,7 @@ internal sealed class NodeMetrics
 
         _success = factory.CreateGauge("probe_success", "Whether the probe from node to target succeeded (1) or failed (0), as blackbox_exporter's.", ProbeLabels);
         _duration = factory.CreateGauge("probe_duration_seconds",
-            "The probe's latency in seconds (dns: the lookup; tcp: to connected; echoes: the round trip); NaN when it failed.", ProbeLabels);
+            "How long the probe took in seconds, every attempt included, ok or not.", ProbeLabels);
         _dnsLookup = factory.CreateGauge("probe_dns_lookup_time_seconds", "The lookup time of a dns: target in seconds; NaN when it failed.", ProbeLabels);
         _ipProtocol = factory.CreateGauge("probe_ip_protocol", "The IP version of the address that answered (4 or 6); 0 when unknown or not IP.", ProbeLabels);
         var probes = factory.CreateCounter("agent_probes_total", "Probes recorded, by kind and outcome (ok or failed); a cached result is not a new probe.", ["kind", "outcome"]);
@@ -117,7 +117,9 @@ internal sealed class NodeMetrics
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(result);
         var target = result.Target;
-        var seconds = result.Ok && result.LatencyMs is { } ms ? ms / 1000 : double.NaN;
+        var lookup = result.Ok && result.LatencyMs is { } ms ? ms / 1000 : double.NaN;
+        // What blackbox_exporter reports: how long the probe took, ok or not.
+        var seconds = result.DurationMs is { } duration ? duration / 1000 : lookup;
         var protocol = IpProtocol(result);
         lock (_lock)
         {
@@ -138,7 +140,7 @@ internal sealed class NodeMetrics
             }
             series.Success.Set(result.Ok ? 1 : 0);
             series.Duration.Set(seconds);
-            series.DnsLookup?.Set(seconds);
+            series.DnsLookup?.Set(lookup);
             series.IpProtocol.Set(protocol);
         }
         if (!result.Cached)

@@ -50,6 +50,7 @@ public sealed record RunProbe(ProbeTarget Target, ProbeOptions? Options = null) 
 /// <param name="Datagrams">For the datagram echoes: the counts of the last attempt.</param>
 /// <param name="Cached">True when a runner answered from a result younger than its minimum interval instead of probing again.</param>
 /// <param name="StartedAt">When the probe (its first attempt) started.</param>
+/// <param name="DurationMs">How long the probe took, every attempt included, ok or not (blackbox_exporter's probe_duration_seconds).</param>
 public sealed record ProbeResult(
     ProbeTarget Target,
     bool Ok,
@@ -61,7 +62,8 @@ public sealed record ProbeResult(
     DnsAnswer? Dns = null,
     DatagramCounts? Datagrams = null,
     bool Cached = false,
-    DateTimeOffset? StartedAt = null) : IWireMessage;
+    DateTimeOffset? StartedAt = null,
+    double? DurationMs = null) : IWireMessage;
 
 /// <summary>One family's outcome in a <see cref="ProbeResult"/> of family mode <c>both</c>; the fields mean what the result's do.</summary>
 /// <param name="Family"><see cref="FamilyMode.Ip4"/> or <see cref="FamilyMode.Ip6"/>.</param>

@@ -119,6 +119,8 @@ public sealed class ProbeActorTests(ITestOutputHelper output) : ProbeTestBase(ou
         Assert.Equal(new PythonError("TimeoutError", null, "timed out"), result.Error);
         Assert.Equal(2, result.Attempts);
         Assert.True(DateTime.UtcNow - started < ProbeActor.AnswerBound(options) + TestTime.Seconds(1));
+        // Its duration is both attempts' timeouts, whatever the outcome.
+        Assert.InRange(result.DurationMs!.Value, 2 * options.Timeout.TotalMilliseconds, (DateTime.UtcNow - started).TotalMilliseconds);
     }
 
     [Fact]

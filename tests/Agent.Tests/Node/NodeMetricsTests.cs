@@ -29,6 +29,7 @@ public sealed class NodeMetricsTests
         Assert.True(metrics.Record("edge-2", Ok("udp-echo:127.0.0.1:7", 0.5, "udp:127.0.0.1:7")));
         Assert.True(metrics.Record("edge-2", Ok("unix-echo:/run/echo", 0.1, "unix:/run/echo")));
         Assert.True(metrics.Record("edge-2", Failed("tcp-echo:127.0.0.1:1", new PythonError("ConnectionRefusedError", 111, "Connection refused"))));
+        Assert.True(metrics.Record("edge-2", Failed("tcp:127.0.0.1:2", new PythonError("TimeoutError", null, "timed out")) with { DurationMs = 5001.5 }));
         var text = await ExpositionAsync(metrics);
 
         foreach (var (family, type) in new[]
@@ -51,7 +52,9 @@ public sealed class NodeMetricsTests
         Assert.Equal("4", Sample(text, "probe_ip_protocol", "edge-2", "udp-echo:127.0.0.1:7"));
         Assert.Equal("0", Sample(text, "probe_ip_protocol", "edge-2", "unix-echo:/run/echo"));
         Assert.Equal("0", Sample(text, "probe_success", "edge-2", "tcp-echo:127.0.0.1:1"));
+        // How long a failed probe took is its duration, as blackbox_exporter reports it; unknown, NaN.
         Assert.Equal("NaN", Sample(text, "probe_duration_seconds", "edge-2", "tcp-echo:127.0.0.1:1"));
+        Assert.Equal("5.0015", Sample(text, "probe_duration_seconds", "edge-2", "tcp:127.0.0.1:2"));
         Assert.Equal("0", Sample(text, "probe_ip_protocol", "edge-2", "tcp-echo:127.0.0.1:1"));
         // Only dns targets have a lookup time.
         Assert.DoesNotContain("probe_dns_lookup_time_seconds{node=\"edge-1\",target=\"tcp:", text, StringComparison.Ordinal);
