@@ -96,11 +96,11 @@ public sealed class FleetScaleTests(ITestOutputHelper output)
                 seconds: 120);
             var first = clock.Elapsed;
             var firstCpu = nodes.Select((node, i) => CpuSeconds(node.Process.Id) - cpuBefore[i]).ToList();
+            output.WriteLine($"first check, {Nodes} nodes x {targets.Length} targets through the CLI: {first.TotalSeconds:0.00} s (CLI start included), "
+                + $"the nodes used {firstCpu.Sum():0.0} CPU s on {Environment.ProcessorCount} CPUs; load average before: {load}");
             Unreachability(nodes);
             Assert.True(code == 1, $"exit {code}: {stderr}");
             AssertMatrix(JsonNode.Parse(stdout)!, targets, refused, silent);
-            output.WriteLine($"first check, {Nodes} nodes x {targets.Length} targets through the CLI: {first.TotalSeconds:0.00} s (CLI start included), "
-                + $"the nodes used {firstCpu.Sum():0.0} CPU s on {Environment.ProcessorCount} CPUs; load average before: {load}");
 
             // The second, measured at the API: what a long-running fleet answers.
             cpuBefore = nodes.Select(node => CpuSeconds(node.Process.Id)).ToList();
@@ -155,7 +155,8 @@ public sealed class FleetScaleTests(ITestOutputHelper output)
     {
         foreach (var node in nodes)
         {
-            foreach (var line in node.Process.Stdout.Split('\n').Where(line => line.Contains("UNREACHABLE", StringComparison.Ordinal)))
+            foreach (var line in (node.Process.Stdout + node.Process.Stderr).Split('\n')
+                .Where(line => line.Contains("UNREACHABLE", StringComparison.Ordinal) || line.Contains("unreachable", StringComparison.Ordinal)))
             {
                 output.WriteLine(line.TrimEnd('\r'));
             }
