@@ -270,7 +270,7 @@ internal static class NodeHost
         {
             var io = registry.Get<IoManager>();
             var reporter = registry.Get<NodeReporter>();
-            var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, reporter, settings, limits), $"echo-{i}")).ToList();
+            var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, reporter, settings, limits), NodeReporter.ServiceName(i))).ToList();
             StopInPhase(system, CoordinatedShutdown.PhaseClusterShutdown, "stop-echo-services", services);
         });
 

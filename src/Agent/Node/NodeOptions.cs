@@ -117,11 +117,17 @@ internal sealed class NodeOptions
             errors.Add($"node:logLevel must be one of {string.Join(", ", LogLevels.Names)}, got '{Node.LogLevel}'");
         }
         Positive(errors, "node:shutdownTimeout", Node.ShutdownTimeout);
+        var endpoints = new Dictionary<Endpoint, int>();
         for (var i = 0; i < Echo.Count; i++)
         {
-            if (!Endpoint.TryParse(Echo[i], out _, out var error))
+            if (!Endpoint.TryParse(Echo[i], out var endpoint, out var error))
             {
                 errors.Add($"echo:{i}: {error}");
+            }
+            else if ((endpoint.IsUnix || endpoint.Port != 0) && !endpoints.TryAdd(endpoint, i))
+            {
+                // The second would retry EADDRINUSE for ever against the first; port 0 twice is two free ports.
+                errors.Add($"echo:{i}: {endpoint} is echo:{endpoints[endpoint]} already");
             }
         }
         if (EchoChunk is < 1 or > MaxChunk)

@@ -14,23 +14,24 @@ namespace Agent.Node;
 /// </summary>
 internal sealed class NodeReporter : ReceiveActor
 {
-    private readonly Dictionary<string, ServiceState> _services;
+    // The services by position: two may have one endpoint (tcp:127.0.0.1:0 twice: each its own free port).
+    private readonly ServiceState[] _services;
     private bool _up;
 
     /// <summary>Reports to <paramref name="stdout"/> and <paramref name="stderr"/>; a failure sets <paramref name="exit"/> and stops <paramref name="lifetime"/>.</summary>
     public NodeReporter(IReadOnlyList<Endpoint> services, TextWriter stdout, TextWriter stderr, ExitStatus exit, IHostApplicationLifetime lifetime)
     {
-        _services = services.ToDictionary(endpoint => endpoint.ToString(), endpoint => new ServiceState(endpoint.ToString(), "binding", null, null));
+        _services = [.. services.Select(endpoint => new ServiceState(endpoint.ToString(), "binding", null, null))];
         Receive<EchoServiceBound>(bound =>
         {
-            Set(bound.Requested, "bound", bound.Socket.Local.ToString(), null);
+            Set("bound", bound.Socket.Local.ToString(), null);
             stdout.WriteLine(bound.ListeningLine());
             stdout.Flush();
         });
-        Receive<EchoServiceRetrying>(retrying => Set(retrying.Requested, "retrying", null, retrying.Reason));
+        Receive<EchoServiceRetrying>(retrying => Set("retrying", null, retrying.Reason));
         Receive<EchoServiceFailed>(failed =>
         {
-            Set(failed.Requested, "failed", null, failed.Cause.ToString());
+            Set("failed", null, failed.Cause.ToString());
             Fail(stderr, exit, lifetime, $"echo {failed.Requested}: {failed.Cause}");
         });
         Receive<MemberDirectory.SelfUp>(up =>
@@ -41,11 +42,23 @@ internal sealed class NodeReporter : ReceiveActor
         });
         Receive<MemberDirectory.NameTaken>(taken => Fail(stderr, exit, lifetime,
             $"the node name '{taken.Name}' is taken by {taken.Holder}; this node ({taken.Self}) leaves the cluster"));
-        Receive<GetReadiness>(_ => Sender.Tell(new Readiness(_up && _services.Values.All(s => s.State == "bound"), _up, [.. _services.Values])));
+        Receive<GetReadiness>(_ => Sender.Tell(new Readiness(_up && _services.All(s => s.State == "bound"), _up, [.. _services])));
     }
 
-    private void Set(Endpoint requested, string state, string? local, string? reason) =>
-        _services[requested.ToString()] = new ServiceState(requested.ToString(), state, local, reason);
+    /// <summary>The name of the service at <paramref name="index"/> under <c>/user</c>; its reports come from within it.</summary>
+    public static string ServiceName(int index) => $"echo-{index}";
+
+    // The service whose report this is: the one under /user/echo-N the sender is (or is within).
+    private void Set(string state, string? local, string? reason)
+    {
+        var elements = Sender.Path.Elements;
+        if (elements.Count >= 2 && elements[0] == "user" && elements[1].StartsWith("echo-", StringComparison.Ordinal)
+            && int.TryParse(elements[1].AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            && index < _services.Length)
+        {
+            _services[index] = _services[index] with { State = state, Local = local, Reason = reason };
+        }
+    }
 
     private static void Fail(TextWriter stderr, ExitStatus exit, IHostApplicationLifetime lifetime, string message)
     {

@@ -92,6 +92,8 @@ public sealed class NodeConfigurationTests
     [Theory]
     [InlineData("""{"echoChunk": 0}""", "echoChunk must be 1-16777216, got 0")]
     [InlineData("""{"echo": ["tcp:localhost"]}""", "echo:0: ")]
+    [InlineData("""{"echo": ["tcp:127.0.0.1:7", "udp:127.0.0.1:7", "tcp:127.0.0.1:7"]}""", "echo:2: tcp:127.0.0.1:7 is echo:0 already")]
+    [InlineData("""{"echo": ["unix:./s", "unix:./s"]}""", "echo:1: unix:./s is echo:0 already")]
     [InlineData("""{"node": {"name": "no spaces"}}""", "node:name must be 1-63 letters, digits, '.', '-' or '_', starting with a letter or digit, got 'no spaces'")]
     [InlineData("""{"node": {"remote": "127.0.0.1"}}""", "node:remote: '127.0.0.1' is not HOST:PORT")]
     [InlineData("""{"node": {"remote": "127.0.0.1:65536"}}""", "node:remote: the port of '127.0.0.1:65536' must be 0-65535")]
