@@ -54,6 +54,13 @@ internal static class AkkaHocon
         """);
 
     /// <summary>
+    /// How long the failure detector tolerates missing heartbeats (<c>node:heartbeatPause</c>, 3 s by default) before a
+    /// member is unreachable: longer on machines short of CPU, where a busy node can miss its heartbeats without being gone.
+    /// </summary>
+    public static Config HeartbeatPause(TimeSpan pause) => ConfigurationFactory.ParseString(
+        $"akka.cluster.failure-detector.acceptable-heartbeat-pause = {(long)pause.TotalMilliseconds}ms");
+
+    /// <summary>
     /// The node's cluster roles, quoted (Akka.Cluster.Hosting writes roles unquoted, and <c>KEY=VALUE</c> is not a
     /// bare HOCON value); the roles hold only what <see cref="Actors.Cluster.NodeNames"/> allows, nothing to escape.
     /// </summary>

@@ -80,6 +80,7 @@ internal static class NodeHost
             builder.Services.AddAkka(SystemName, akka => akka
                 .AddHocon(AkkaHocon.Logging(LogLevels.ToAkka(level)), HoconAddMode.Prepend)
                 .AddHocon(AkkaHocon.Cluster, HoconAddMode.Prepend)
+                .AddHocon(AkkaHocon.HeartbeatPause(options.Node.HeartbeatPause), HoconAddMode.Prepend)
                 .WithActors((system, _) => actorSystem = system)
                 .WithRemoting(NodeTls.Remoting(options.Node.Tls, new RemoteOptions { HostName = ListenAddress(options.RemoteAddress).ToString(), Port = options.RemoteAddress.Port }))
                 .WithClustering(new ClusterOptions { SeedNodes = [.. options.SeedAddresses.Select(seed => $"{options.RemoteScheme}://{SystemName}@{seed}")] })

@@ -117,6 +117,10 @@ internal sealed class NodeOptions
             errors.Add($"node:logLevel must be one of {string.Join(", ", LogLevels.Names)}, got '{Node.LogLevel}'");
         }
         Positive(errors, "node:shutdownTimeout", Node.ShutdownTimeout);
+        if (Node.HeartbeatPause < TimeSpan.FromSeconds(1) || Node.HeartbeatPause > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"node:heartbeatPause must be 1 s to 5 min, got {Node.HeartbeatPause}");
+        }
         var endpoints = new Dictionary<Endpoint, int>();
         for (var i = 0; i < Echo.Count; i++)
         {
@@ -355,6 +359,12 @@ internal sealed class NodeOptions
 
         /// <summary>Serilog level: Verbose, Debug, Information, Warning, Error or Fatal. Defaults to Information.</summary>
         public string LogLevel { get; set; } = "Information";
+
+        /// <summary>
+        /// Missing heartbeats the failure detector tolerates before it marks a member unreachable (heartbeats are 1 s
+        /// apart). Defaults to 3 s; longer on machines short of CPU. Every member should have the same.
+        /// </summary>
+        public TimeSpan HeartbeatPause { get; set; } = TimeSpan.FromSeconds(3);
 
         /// <summary>How long SIGTERM may take before the process exits anyway. Defaults to 10 s.</summary>
         public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -111,6 +111,7 @@ public sealed class NodeConfigurationTests
     [InlineData("""{"resolver": {"concurrency": 0}}""", "resolver:concurrency must be 1-1024, got 0")]
     [InlineData("""{"io": {"acceptBackoffMin": "00:00:05", "acceptBackoffMax": "00:00:01"}}""", "io:acceptBackoffMax (00:00:01) must not be below io:acceptBackoffMin (00:00:05)")]
     [InlineData("""{"probes": {"maxConcurrent": 0}}""", "probes:maxConcurrent must be 1-4096, got 0")]
+    [InlineData("""{"node": {"heartbeatPause": "00:00:00.500"}}""", "node:heartbeatPause must be 1 s to 5 min, got 00:00:00.5000000")]
     [InlineData("""{"checks": [{"targets": ["dns:a"]}]}""", "checks:0:name must be set to 1-63 letters")]
     [InlineData("""{"checks": [{"name": "c", "targets": []}]}""", "checks:0:targets and targetsFile must give 1-2000 targets, got 0")]
     [InlineData("""{"checks": [{"name": "c", "targetsFile": "/nonexistent/targets.json"}]}""", "checks:0:targetsFile /nonexistent/targets.json: Could not find")]
