@@ -18,6 +18,7 @@ internal sealed record BenchSettings(
     int Rounds,
     double QuietCores,
     TimeSpan QuietWait,
+    TimeSpan FirstWarmup,
     TimeSpan Warmup,
     TimeSpan Duration,
     bool Json,
@@ -25,11 +26,11 @@ internal sealed record BenchSettings(
     string Command);
 
 /// <summary>One prober on one case: how it runs a window, which process is the prober and which the target.</summary>
-internal sealed record Variant(string Case, string Name, string Work, Process Prober, Child Target, Func<Action, Action, Task<Window>> Run);
+internal sealed record Variant(string Case, string Name, string Work, Process Prober, Child Target, Func<TimeSpan, Action, Action, Task<Window>> Run);
 
 /// <summary>What a prober counted over one window (its CPU is read by the driver around it).</summary>
 internal sealed record Window(long Ok, long Failed, long FailedTotal, string? FirstFailure, double Seconds, double P50Us, double P99Us,
-    long? AllocatedBytes = null, int? Gen0 = null, int? Gen1 = null, int? Gen2 = null);
+    long? AllocatedBytes = null, int? Gen0 = null, int? Gen1 = null, int? Gen2 = null, long? Exceptions = null);
 
 /// <summary>
 /// Starts the targets (<see cref="TestBed"/>), blackbox_exporter and the probing node, checks each prober answers ok
@@ -73,10 +74,10 @@ internal static class Driver
         List<string> tcpUrls = [.. Enumerable.Repeat(blackbox.ProbeUrl(Blackbox.TcpEchoModule, echoTarget), c)];
         List<string> dnsUrls = [.. Enumerable.Range(0, c).Select(i => blackbox.ProbeUrl(Blackbox.DnsModule(i), $"{bed.NameServer}:53"))];
 
-        Func<Action, Action, Task<Window>> OursRun(List<string> targets, FamilyMode family) => async (opened, closed) =>
-            Of(await node.RunAsync(targets, family, settings.Warmup, settings.Duration, opened, closed));
-        Func<Action, Action, Task<Window>> BlackboxRun(List<string> urls) => async (opened, closed) =>
-            Of(await blackbox.RunAsync(urls, settings.Warmup, settings.Duration, opened, closed), settings.Duration);
+        Func<TimeSpan, Action, Action, Task<Window>> OursRun(List<string> targets, FamilyMode family) => async (warmup, opened, closed) =>
+            Of(await node.RunAsync(targets, family, warmup, settings.Duration, opened, closed));
+        Func<TimeSpan, Action, Action, Task<Window>> BlackboxRun(List<string> urls) => async (warmup, opened, closed) =>
+            Of(await blackbox.RunAsync(urls, warmup, settings.Duration, opened, closed), settings.Duration);
         List<Variant> variants =
         [
             new(TcpEcho, Ours, $"ProbeRunner, tcp-echo:{echoTarget}, {Blackbox.PayloadSize} random bytes each way", node.Process, bed.Echo, OursRun(tcpTargets, FamilyMode.Any)),
@@ -89,7 +90,7 @@ internal static class Driver
         await CheckOnceAsync(node, blackbox, tcpTargets[0], hostsTargets[0], dnsmasqTargets[0], tcpUrls[0], dnsUrls[0]);
         foreach (var variant in variants)
         {
-            Progress($"warm-up: {variant.Case} {variant.Name}");
+            Progress($"warm-up: {variant.Case} {variant.Name}, {settings.FirstWarmup.TotalSeconds:0.#} s");
             await MeasureAsync(variant, 0, driver, settings);
         }
 
@@ -125,7 +126,7 @@ internal static class Driver
     }
 
     private static Window Of(NodeSample s) =>
-        new(s.Ok, s.FailedMeasured, s.Failed, s.FirstFailure, s.Seconds, s.P50Us, s.P99Us, s.AllocatedBytes, s.Gen0, s.Gen1, s.Gen2);
+        new(s.Ok, s.FailedMeasured, s.Failed, s.FirstFailure, s.Seconds, s.P50Us, s.P99Us, s.AllocatedBytes, s.Gen0, s.Gen1, s.Gen2, s.Exceptions);
 
     private static Window Of(Load load, TimeSpan duration)
     {
@@ -163,7 +164,8 @@ internal static class Driver
         var (othersBusy, waited) = round == 0 ? (double.NaN, TimeSpan.Zero) : await WaitForQuietAsync(settings);
         Snapshot? opened = null;
         Snapshot? closed = null;
-        var window = await variant.Run(() => opened = Snapshot.Take(variant, driver), () => closed = Snapshot.Take(variant, driver));
+        // The first, unrecorded pass warms up longer: on one shared core the JIT's tier-up takes tens of seconds.
+        var window = await variant.Run(round == 0 ? settings.FirstWarmup : settings.Warmup, () => opened = Snapshot.Take(variant, driver), () => closed = Snapshot.Take(variant, driver));
         var (a, b) = (opened!, closed!);
         var wall = (b.At - a.At).TotalSeconds;
         double Cores(TimeSpan before, TimeSpan after) => (after - before).TotalSeconds / wall;
@@ -173,7 +175,7 @@ internal static class Driver
             window.Ok / window.Seconds, window.P50Us, window.P99Us, prober / wall, window.Ok == 0 ? 0 : prober * 1e6 / window.Ok,
             Core(settings.ProbeCpu), Core(settings.LoadCpu), Cores(a.Target, b.Target), Cores(a.Driver, b.Driver),
             window.AllocatedBytes is { } bytes && window.Ok > 0 ? (double)bytes / window.Ok : null, window.Gen0, window.Gen1, window.Gen2,
-            othersBusy, waited.TotalSeconds);
+            window.Exceptions is { } thrown && window.Ok > 0 ? (double)thrown / window.Ok : null, othersBusy, waited.TotalSeconds);
     }
 
     // The machine is shared: before each sample, while every process of the bench idles, wait (boundedly) until the
@@ -224,10 +226,11 @@ internal static class Driver
             return new CaseSummary(v.Case, v.Name, v.Work, g.Count,
                 Stats.Median(g.Select(s => s.ProbesPerSecond)), g.Min(s => s.ProbesPerSecond), g.Max(s => s.ProbesPerSecond),
                 Stats.Median(g.Select(s => s.P50Us)), Stats.Median(g.Select(s => s.P99Us)),
-                Stats.Median(g.Select(s => s.ProberCores)), Stats.Median(g.Select(s => s.CpuUsPerProbe)),
+                Stats.Median(g.Select(s => s.ProberCores)), Stats.Median(g.Select(s => s.CpuUsPerProbe)), Stats.Median(g.Select(s => 1e6 / s.CpuUsPerProbe)),
                 Stats.Median(g.Select(s => s.ProbeCoreBusy)), Stats.Median(g.Select(s => s.LoadCoreBusy)), Stats.Median(g.Select(s => s.TargetCores)),
                 Stats.Median(g.Select(s => s.DriverCores)), Stats.Median(g.Select(s => s.OthersBusyBefore)),
                 g.All(s => s.AllocatedBytesPerProbe is not null) ? Stats.Median(g.Select(s => s.AllocatedBytesPerProbe!.Value)) : null,
+                g.All(s => s.ExceptionsPerProbe is not null) ? Stats.Median(g.Select(s => s.ExceptionsPerProbe!.Value)) : null,
                 g.Sum(s => s.FailedTotal), g.Select(s => s.FirstFailure).FirstOrDefault(f => f is not null));
         }),
     ];
@@ -245,16 +248,17 @@ internal static class Driver
         var paired = samples.Where(s => s.Case == @case).GroupBy(s => s.Round)
             .Select(r => (Ours: r.Single(s => s.Variant == ours), Blackbox: r.Single(s => s.Variant == BlackboxName))).ToList();
         var rates = paired.Select(p => p.Ours.ProbesPerSecond / p.Blackbox.ProbesPerSecond).ToList();
-        var median = Stats.Median(rates);
-        return new RatioRow(comparison, ours, BlackboxName, median, rates.Min(), rates.Max(),
-            Stats.Median(paired.Select(p => p.Ours.CpuUsPerProbe / p.Blackbox.CpuUsPerProbe)), median >= 1.0);
+        var perCpu = paired.Select(p => p.Blackbox.CpuUsPerProbe / p.Ours.CpuUsPerProbe).ToList();
+        var (median, medianPerCpu) = (Stats.Median(rates), Stats.Median(perCpu));
+        return new RatioRow(comparison, ours, BlackboxName, median, rates.Min(), rates.Max(), medianPerCpu, perCpu.Min(), perCpu.Max(),
+            median >= 1.0, medianPerCpu >= 1.0);
     }
 
     private static string Method(BenchSettings s) => string.Create(CultureInfo.InvariantCulture,
         $"{s.Concurrency} probes in flight per prober; the probers (blackbox_exporter, and the probing node: a ProbeRunner with resolver and IO manager as NodeHost builds them, " +
         $"MinInterval 0, each slot's probe its own) pinned to CPU {s.ProbeCpu}, the echo server, dnsmasq and this driver (blackbox's HTTP load, keep-alive, one connection per slot) to CPU {s.LoadCpu}; " +
         $"{s.Rounds} rounds, in each every case runs each prober back to back, taking turns going first, {s.Warmup.TotalSeconds:0.##} s warm-up + {s.Duration.TotalSeconds:0.##} s measured each, " +
-        $"one unrecorded warm-up pass per prober first; before each sample up to {s.QuietWait.TotalSeconds:0} s waiting for the rest of the machine to use under {s.QuietCores:0.##} cores; " +
+        $"one unrecorded pass per prober first ({s.FirstWarmup.TotalSeconds:0.#} s warm-up); before each sample up to {s.QuietWait.TotalSeconds:0} s waiting for the rest of the machine to use under {s.QuietCores:0.##} cores; " +
         $"probes/s counts ok answers only; CPU is read from /proc around the measured window");
 
     private static string Markdown(ChecksReport r)
@@ -273,19 +277,20 @@ internal static class Driver
             Line($"# {line}");
         }
         Line();
-        Line("| case | prober | probes/s (median) | range | p50 ms | p99 ms | prober CPU, cores | CPU us/probe | probe core busy | load core busy | target CPU, cores | driver CPU, cores | others before | alloc B/probe | failed |");
-        Line("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Line("| case | prober | probes/s (median) | range | p50 ms | p99 ms | prober CPU, cores | CPU us/probe | probes per CPU-s | probe core busy | load core busy | target CPU, cores | driver CPU, cores | others before | alloc B/probe | exceptions/probe | failed |");
+        Line("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in r.Cases)
         {
             var alloc = c.MedianAllocatedBytesPerProbe is { } a ? F($"{a:N0}") : "–";
-            Line(F($"| {c.Case} | {c.Variant} | {c.MedianProbesPerSecond:N0} | {c.MinProbesPerSecond:N0}–{c.MaxProbesPerSecond:N0} | {c.MedianP50Us / 1000:0.00} | {c.MedianP99Us / 1000:0.00} | {c.MedianProberCores:0.00} | {c.MedianCpuUsPerProbe:0} | {c.MedianProbeCoreBusy:0.00} | {c.MedianLoadCoreBusy:0.00} | {c.MedianTargetCores:0.00} | {c.MedianDriverCores:0.00} | {c.MedianOthersBusyBefore:0.00} | {alloc} | {c.FailedTotal} |"));
+            var thrown = c.MedianExceptionsPerProbe is { } x ? F($"{x:0.00}") : "–";
+            Line(F($"| {c.Case} | {c.Variant} | {c.MedianProbesPerSecond:N0} | {c.MinProbesPerSecond:N0}–{c.MaxProbesPerSecond:N0} | {c.MedianP50Us / 1000:0.00} | {c.MedianP99Us / 1000:0.00} | {c.MedianProberCores:0.00} | {c.MedianCpuUsPerProbe:0} | {c.MedianProbesPerCpuSecond:N0} | {c.MedianProbeCoreBusy:0.00} | {c.MedianLoadCoreBusy:0.00} | {c.MedianTargetCores:0.00} | {c.MedianDriverCores:0.00} | {c.MedianOthersBusyBefore:0.00} | {alloc} | {thrown} | {c.FailedTotal} |"));
         }
         Line();
-        Line("| comparison | ours / blackbox probes/s (median) | range over rounds | CPU per probe, ours / blackbox | target (>= 1x) |");
-        Line("|---|---:|---|---:|---|");
+        Line("| comparison | ours / blackbox probes/s (median) | range over rounds | target (>= 1x) | ours / blackbox probes per CPU-s (median) | range over rounds | target (>= 1x) |");
+        Line("|---|---:|---|---|---:|---|---|");
         foreach (var x in r.Ratios)
         {
-            Line(F($"| {x.Comparison} | {x.MedianRate:0.00}x | {x.MinRate:0.00}–{x.MaxRate:0.00}x | {x.MedianCpuPerProbe:0.00} | {(x.TargetMet ? "met" : "**missed**")} |"));
+            Line(F($"| {x.Comparison} | {x.MedianRate:0.00}x | {x.MinRate:0.00}–{x.MaxRate:0.00}x | {(x.TargetMet ? "met" : "**missed**")} | {x.MedianPerCpuRate:0.00}x | {x.MinPerCpuRate:0.00}–{x.MaxPerCpuRate:0.00}x | {(x.TargetMetPerCpu ? "met" : "**missed**")} |"));
         }
         Line();
         Line("| failure | ours | blackbox: metrics | blackbox: its log (only with &debug=true) | blackbox: stderr at its default log level |");

@@ -14,7 +14,8 @@ var roundsOption = new Option<int>("--rounds") { Description = "Rounds; each run
 var quietOption = new Option<double>("--quiet-cores") { Description = "Before each sample, wait until the rest of the machine uses less than this many cores (0: do not wait). Defaults to 0.5.", DefaultValueFactory = _ => 0.5 };
 var quietWaitOption = new Option<double>("--quiet-wait") { Description = "Longest wait for that, in seconds, before measuring anyway. Defaults to 10.", DefaultValueFactory = _ => 10.0 };
 var durationOption = new Option<double>("--duration") { Description = "Measured seconds per prober and case in each round. Defaults to 5.", DefaultValueFactory = _ => 5.0 };
-var warmupOption = new Option<double>("--warmup") { Description = "Warm-up seconds before each measurement (and of the first, unrecorded pass). Defaults to 1.", DefaultValueFactory = _ => 1.0 };
+var firstWarmupOption = new Option<double>("--first-warmup") { Description = "Warm-up seconds of the first, unrecorded pass of each prober (the JIT's tier-up on one shared core takes a while). Defaults to 10.", DefaultValueFactory = _ => 10.0 };
+var warmupOption = new Option<double>("--warmup") { Description = "Warm-up seconds before each measurement. Defaults to 1.", DefaultValueFactory = _ => 1.0 };
 var jsonOption = new Option<bool>("--json") { Description = "Print the report as JSON instead of markdown tables." };
 var outputOption = new Option<string?>("--output") { Description = "Also write the JSON report to this file." };
 var nodeOption = new Option<bool>("--node") { Description = "Be the probing node: commands on stdin, answers on stdout (the driver starts it).", Hidden = true };
@@ -50,16 +51,19 @@ quietWaitOption.Validators.Add(result =>
         result.AddError("--quiet-wait cannot be negative.");
     }
 });
-warmupOption.Validators.Add(result =>
+foreach (var option in (Option<double>[])[warmupOption, firstWarmupOption])
 {
-    if (result.GetValueOrDefault<double>() <= 0)
+    option.Validators.Add(result =>
     {
-        result.AddError("--warmup must be above 0.");
-    }
-});
+        if (result.GetValueOrDefault<double>() <= 0)
+        {
+            result.AddError($"{option.Name} must be above 0.");
+        }
+    });
+}
 
 var root = new RootCommand("Probes per second: the agent's ProbeRunner against blackbox_exporter, same targets, same core, one run.");
-foreach (var option in (Option[])[blackboxOption, echoOption, dnsmasqOption, probeCpuOption, loadCpuOption, concurrencyOption, roundsOption, quietOption, quietWaitOption, durationOption, warmupOption, jsonOption, outputOption, nodeOption])
+foreach (var option in (Option[])[blackboxOption, echoOption, dnsmasqOption, probeCpuOption, loadCpuOption, concurrencyOption, roundsOption, quietOption, quietWaitOption, durationOption, firstWarmupOption, warmupOption, jsonOption, outputOption, nodeOption])
 {
     root.Options.Add(option);
 }
@@ -82,6 +86,7 @@ root.SetAction(async (parse, _) =>
         parse.GetValue(roundsOption),
         parse.GetValue(quietOption),
         TimeSpan.FromSeconds(parse.GetValue(quietWaitOption)),
+        TimeSpan.FromSeconds(parse.GetValue(firstWarmupOption)),
         TimeSpan.FromSeconds(parse.GetValue(warmupOption)),
         TimeSpan.FromSeconds(parse.GetValue(durationOption)),
         parse.GetValue(jsonOption),

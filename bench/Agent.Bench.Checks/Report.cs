@@ -18,6 +18,7 @@ namespace Agent.Bench.Checks;
 /// <param name="DriverCores">CPU the driver process used (blackbox's HTTP load; it idles for ours), in cores.</param>
 /// <param name="AllocatedBytesPerProbe">Managed bytes allocated per ok probe (ours only).</param>
 /// <param name="Gen0">Gen 0 collections in the window (ours only); Gen1 and Gen2 likewise.</param>
+/// <param name="ExceptionsPerProbe">First-chance exceptions thrown in the prober per ok probe (ours only).</param>
 /// <param name="OthersBusyBefore">Cores' worth of CPU the machine was busy with just before the sample, while every process of the bench idled: other work.</param>
 /// <param name="WaitedSeconds">How long the bench waited for the machine to be that quiet.</param>
 internal sealed record Sample(
@@ -42,6 +43,7 @@ internal sealed record Sample(
     int? Gen0,
     int? Gen1,
     int? Gen2,
+    double? ExceptionsPerProbe,
     double OthersBusyBefore,
     double WaitedSeconds);
 
@@ -58,16 +60,22 @@ internal sealed record CaseSummary(
     double MedianP99Us,
     double MedianProberCores,
     double MedianCpuUsPerProbe,
+    double MedianProbesPerCpuSecond,
     double MedianProbeCoreBusy,
     double MedianLoadCoreBusy,
     double MedianTargetCores,
     double MedianDriverCores,
     double MedianOthersBusyBefore,
     double? MedianAllocatedBytesPerProbe,
+    double? MedianExceptionsPerProbe,
     long FailedTotal,
     string? FirstFailure);
 
-/// <summary>Ours / blackbox for one comparison, paired by round (the two ran back to back).</summary>
+/// <summary>
+/// Ours / blackbox for one comparison, paired by round (the two ran back to back): probes/s as measured, and probes
+/// per CPU-second (each prober's ok probes over the CPU time its process used), which is what each would do with the
+/// core to itself, and what a shared core skews least.
+/// </summary>
 internal sealed record RatioRow(
     string Comparison,
     string Ours,
@@ -75,8 +83,11 @@ internal sealed record RatioRow(
     double MedianRate,
     double MinRate,
     double MaxRate,
-    double MedianCpuPerProbe,
-    bool TargetMet);
+    double MedianPerCpuRate,
+    double MinPerCpuRate,
+    double MaxPerCpuRate,
+    bool TargetMet,
+    bool TargetMetPerCpu);
 
 /// <summary>What each prober says about a probe that fails.</summary>
 /// <param name="Ours">Our <c>ProbeResult</c> as the wire's JSON.</param>
