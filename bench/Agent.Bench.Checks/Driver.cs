@@ -30,7 +30,7 @@ internal sealed record Variant(string Case, string Name, string Work, Process Pr
 
 /// <summary>What a prober counted over one window (its CPU is read by the driver around it).</summary>
 internal sealed record Window(long Ok, long Failed, long FailedTotal, string? FirstFailure, double Seconds, double P50Us, double P99Us,
-    long? AllocatedBytes = null, int? Gen0 = null, int? Gen1 = null, int? Gen2 = null, long? Exceptions = null);
+    long? AllocatedBytes = null, int? Gen0 = null, int? Gen1 = null, int? Gen2 = null, long? Exceptions = null, IReadOnlyList<string>? ExceptionSources = null);
 
 /// <summary>
 /// Starts the targets (<see cref="TestBed"/>), blackbox_exporter and the probing node, checks each prober answers ok
@@ -126,7 +126,7 @@ internal static class Driver
     }
 
     private static Window Of(NodeSample s) =>
-        new(s.Ok, s.FailedMeasured, s.Failed, s.FirstFailure, s.Seconds, s.P50Us, s.P99Us, s.AllocatedBytes, s.Gen0, s.Gen1, s.Gen2, s.Exceptions);
+        new(s.Ok, s.FailedMeasured, s.Failed, s.FirstFailure, s.Seconds, s.P50Us, s.P99Us, s.AllocatedBytes, s.Gen0, s.Gen1, s.Gen2, s.Exceptions, s.ExceptionSources);
 
     private static Window Of(Load load, TimeSpan duration)
     {
@@ -175,7 +175,7 @@ internal static class Driver
             window.Ok / window.Seconds, window.P50Us, window.P99Us, prober / wall, window.Ok == 0 ? 0 : prober * 1e6 / window.Ok,
             Core(settings.ProbeCpu), Core(settings.LoadCpu), Cores(a.Target, b.Target), Cores(a.Driver, b.Driver),
             window.AllocatedBytes is { } bytes && window.Ok > 0 ? (double)bytes / window.Ok : null, window.Gen0, window.Gen1, window.Gen2,
-            window.Exceptions is { } thrown && window.Ok > 0 ? (double)thrown / window.Ok : null, othersBusy, waited.TotalSeconds);
+            window.Exceptions is { } thrown && window.Ok > 0 ? (double)thrown / window.Ok : null, window.ExceptionSources, othersBusy, waited.TotalSeconds);
     }
 
     // The machine is shared: before each sample, while every process of the bench idles, wait (boundedly) until the
@@ -231,6 +231,7 @@ internal static class Driver
                 Stats.Median(g.Select(s => s.DriverCores)), Stats.Median(g.Select(s => s.OthersBusyBefore)),
                 g.All(s => s.AllocatedBytesPerProbe is not null) ? Stats.Median(g.Select(s => s.AllocatedBytesPerProbe!.Value)) : null,
                 g.All(s => s.ExceptionsPerProbe is not null) ? Stats.Median(g.Select(s => s.ExceptionsPerProbe!.Value)) : null,
+                g.Select(s => s.ExceptionSources).LastOrDefault(x => x is { Count: > 0 }),
                 g.Sum(s => s.FailedTotal), g.Select(s => s.FirstFailure).FirstOrDefault(f => f is not null));
         }),
     ];
@@ -284,6 +285,11 @@ internal static class Driver
             var alloc = c.MedianAllocatedBytesPerProbe is { } a ? F($"{a:N0}") : "–";
             var thrown = c.MedianExceptionsPerProbe is { } x ? F($"{x:0.00}") : "–";
             Line(F($"| {c.Case} | {c.Variant} | {c.MedianProbesPerSecond:N0} | {c.MinProbesPerSecond:N0}–{c.MaxProbesPerSecond:N0} | {c.MedianP50Us / 1000:0.00} | {c.MedianP99Us / 1000:0.00} | {c.MedianProberCores:0.00} | {c.MedianCpuUsPerProbe:0} | {c.MedianProbesPerCpuSecond:N0} | {c.MedianProbeCoreBusy:0.00} | {c.MedianLoadCoreBusy:0.00} | {c.MedianTargetCores:0.00} | {c.MedianDriverCores:0.00} | {c.MedianOthersBusyBefore:0.00} | {alloc} | {thrown} | {c.FailedTotal} |"));
+        }
+        foreach (var c in r.Cases.Where(c => c.ExceptionSources is { Count: > 0 }))
+        {
+            Line();
+            Line($"Exceptions thrown by {c.Variant} on {c.Case} in its last window: {string.Join("; ", c.ExceptionSources!)}.");
         }
         Line();
         Line("| comparison | ours / blackbox probes/s (median) | range over rounds | target (>= 1x) | ours / blackbox probes per CPU-s (median) | range over rounds | target (>= 1x) |");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Agent.Actors;
@@ -17,7 +18,10 @@ namespace Agent.Bench.Checks;
 /// <param name="Family">The probes' address family.</param>
 internal sealed record NodeCommand(string Kind, IReadOnlyList<string> Targets, FamilyMode Family, double WarmupSeconds, double DurationSeconds);
 
-/// <summary>What the probing node measured for one <c>run</c>: answers in the window, their round trips, its own CPU and allocations.</summary>
+/// <summary>
+/// What the probing node measured for one <c>run</c>: answers in the window, their round trips, its own CPU and
+/// allocations, and the exceptions thrown (the most frequent kinds as <c>COUNT TYPE from METHOD</c>).
+/// </summary>
 internal sealed record NodeSample(
     long Ok,
     long FailedMeasured,
@@ -32,6 +36,7 @@ internal sealed record NodeSample(
     int Gen1,
     int Gen2,
     long Exceptions,
+    IReadOnlyList<string> ExceptionSources,
     int Threads);
 
 /// <summary>
@@ -54,6 +59,7 @@ internal static class ProbingNode
     /// </summary>
     // First-chance exceptions thrown in this process (a thrown exception costs tens of microseconds: worth counting per probe).
     private static long _exceptions;
+    private static readonly ConcurrentDictionary<string, long> ExceptionCounts = new();
 
     public static ProbeRunnerSettings RunnerSettings { get; } = ProbeRunnerSettings.Default with { MinInterval = TimeSpan.Zero };
 
@@ -68,7 +74,13 @@ internal static class ProbingNode
 
     public static async Task<int> RunAsync()
     {
-        AppDomain.CurrentDomain.FirstChanceException += (_, _) => Interlocked.Increment(ref _exceptions);
+        AppDomain.CurrentDomain.FirstChanceException += (_, e) =>
+        {
+            Interlocked.Increment(ref _exceptions);
+            var site = e.Exception.TargetSite;
+            var kind = e.Exception is System.Net.Sockets.SocketException socket ? $"{nameof(System.Net.Sockets.SocketException)} ({socket.SocketErrorCode})" : e.Exception.GetType().Name;
+            ExceptionCounts.AddOrUpdate($"{kind} from {site?.DeclaringType?.Name}.{site?.Name}", 1, (_, n) => n + 1);
+        };
         var config = ConfigurationFactory.ParseString($$"""
             akka {
               loglevel = WARNING
@@ -119,6 +131,7 @@ internal static class ProbingNode
             var cpu = Cpu.Of(self);
             var allocated = GC.GetTotalAllocatedBytes();
             var exceptions = Interlocked.Read(ref _exceptions);
+            var sources = new Dictionary<string, long>(ExceptionCounts);
             var started = Stopwatch.GetTimestamp();
             load.StartMeasuring();
             await Console.Out.WriteLineAsync(MeasuringLine);
@@ -129,6 +142,8 @@ internal static class ProbingNode
             cpu = Cpu.Of(self) - cpu;
             allocated = GC.GetTotalAllocatedBytes() - allocated;
             exceptions = Interlocked.Read(ref _exceptions) - exceptions;
+            List<string> thrown = [.. ExceptionCounts.Select(e => (Source: e.Key, Count: e.Value - sources.GetValueOrDefault(e.Key)))
+                .Where(e => e.Count > 0).OrderByDescending(e => e.Count).Take(3).Select(e => $"{e.Count} {e.Source}")];
             (gen0, gen1, gen2) = (GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
             await Console.Out.WriteLineAsync(StoppedLine);
             await Console.Out.FlushAsync();
@@ -138,7 +153,7 @@ internal static class ProbingNode
             }
             var (p50, p99) = load.Percentiles();
             return new NodeSample(load.Ok, load.FailedMeasured, load.Failed, load.FirstFailure, elapsed.TotalSeconds, p50, p99,
-                cpu.TotalSeconds, allocated, gen0, gen1, gen2, exceptions, self.Threads.Count);
+                cpu.TotalSeconds, allocated, gen0, gen1, gen2, exceptions, thrown, self.Threads.Count);
         }
         finally
         {
