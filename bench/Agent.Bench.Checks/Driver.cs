@@ -107,7 +107,7 @@ internal static class Driver
                     var sample = await MeasureAsync(variant, round, driver, settings);
                     samples.Add(sample);
                     Progress(string.Create(CultureInfo.InvariantCulture,
-                        $"round {round}/{settings.Rounds} {variant.Case} {variant.Name}: {sample.ProbesPerSecond:N0} probes/s, p50 {sample.P50Us / 1000:0.00} ms, p99 {sample.P99Us / 1000:0.00} ms, prober {sample.ProberCores:0.00} cores ({sample.CpuUsPerProbe:0} us/probe), probe core {sample.ProbeCoreBusy:0.00} busy, load core {sample.LoadCoreBusy:0.00}, failed {sample.Failed}; others before {sample.OthersBusyBefore:0.00} cores (waited {sample.WaitedSeconds:0.0} s)"));
+                        $"round {round}/{settings.Rounds} {variant.Case} {variant.Name}: {sample.ProbesPerSecond:N0} probes/s, p50 {sample.P50Us / 1000:0.00} ms, p99 {sample.P99Us / 1000:0.00} ms, prober {sample.ProberCores:0.00} cores ({sample.CpuUsPerProbe:0} us/probe), probe core {sample.ProbeCoreBusy:0.00} busy, load core {sample.LoadCoreBusy:0.00}, failed {sample.Failed}, SYN retransmits {sample.Net.SynRetransmits}, UDP rcvbuf drops {sample.Net.UdpReceiveBufferErrors}; others before {sample.OthersBusyBefore:0.00} cores (waited {sample.WaitedSeconds:0.0} s)"));
                 }
             }
         }
@@ -175,7 +175,7 @@ internal static class Driver
             window.Ok / window.Seconds, window.P50Us, window.P99Us, prober / wall, window.Ok == 0 ? 0 : prober * 1e6 / window.Ok,
             Core(settings.ProbeCpu), Core(settings.LoadCpu), Cores(a.Target, b.Target), Cores(a.Driver, b.Driver),
             window.AllocatedBytes is { } bytes && window.Ok > 0 ? (double)bytes / window.Ok : null, window.Gen0, window.Gen1, window.Gen2,
-            window.Exceptions is { } thrown && window.Ok > 0 ? (double)thrown / window.Ok : null, window.ExceptionSources, othersBusy, waited.TotalSeconds);
+            window.Exceptions is { } thrown && window.Ok > 0 ? (double)thrown / window.Ok : null, window.ExceptionSources, b.Net - a.Net, othersBusy, waited.TotalSeconds);
     }
 
     // The machine is shared: before each sample, while every process of the bench idles, wait (boundedly) until the
@@ -232,6 +232,7 @@ internal static class Driver
                 g.All(s => s.AllocatedBytesPerProbe is not null) ? Stats.Median(g.Select(s => s.AllocatedBytesPerProbe!.Value)) : null,
                 g.All(s => s.ExceptionsPerProbe is not null) ? Stats.Median(g.Select(s => s.ExceptionsPerProbe!.Value)) : null,
                 g.Select(s => s.ExceptionSources).LastOrDefault(x => x is { Count: > 0 }),
+                g.Sum(s => s.Net.SynRetransmits), g.Sum(s => s.Net.UdpReceiveBufferErrors),
                 g.Sum(s => s.FailedTotal), g.Select(s => s.FirstFailure).FirstOrDefault(f => f is not null));
         }),
     ];
@@ -278,13 +279,13 @@ internal static class Driver
             Line($"# {line}");
         }
         Line();
-        Line("| case | prober | probes/s (median) | range | p50 ms | p99 ms | prober CPU, cores | CPU us/probe | probes per CPU-s | probe core busy | load core busy | target CPU, cores | driver CPU, cores | others before | alloc B/probe | exceptions/probe | failed |");
-        Line("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Line("| case | prober | probes/s (median) | range | p50 ms | p99 ms | prober CPU, cores | CPU us/probe | probes per CPU-s | probe core busy | load core busy | target CPU, cores | driver CPU, cores | others before | alloc B/probe | exceptions/probe | SYN retransmits | UDP rcvbuf drops | failed |");
+        Line("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in r.Cases)
         {
             var alloc = c.MedianAllocatedBytesPerProbe is { } a ? F($"{a:N0}") : "–";
             var thrown = c.MedianExceptionsPerProbe is { } x ? F($"{x:0.00}") : "–";
-            Line(F($"| {c.Case} | {c.Variant} | {c.MedianProbesPerSecond:N0} | {c.MinProbesPerSecond:N0}–{c.MaxProbesPerSecond:N0} | {c.MedianP50Us / 1000:0.00} | {c.MedianP99Us / 1000:0.00} | {c.MedianProberCores:0.00} | {c.MedianCpuUsPerProbe:0} | {c.MedianProbesPerCpuSecond:N0} | {c.MedianProbeCoreBusy:0.00} | {c.MedianLoadCoreBusy:0.00} | {c.MedianTargetCores:0.00} | {c.MedianDriverCores:0.00} | {c.MedianOthersBusyBefore:0.00} | {alloc} | {thrown} | {c.FailedTotal} |"));
+            Line(F($"| {c.Case} | {c.Variant} | {c.MedianProbesPerSecond:N0} | {c.MinProbesPerSecond:N0}–{c.MaxProbesPerSecond:N0} | {c.MedianP50Us / 1000:0.00} | {c.MedianP99Us / 1000:0.00} | {c.MedianProberCores:0.00} | {c.MedianCpuUsPerProbe:0} | {c.MedianProbesPerCpuSecond:N0} | {c.MedianProbeCoreBusy:0.00} | {c.MedianLoadCoreBusy:0.00} | {c.MedianTargetCores:0.00} | {c.MedianDriverCores:0.00} | {c.MedianOthersBusyBefore:0.00} | {alloc} | {thrown} | {c.SynRetransmits} | {c.UdpReceiveBufferErrors} | {c.FailedTotal} |"));
         }
         foreach (var c in r.Cases.Where(c => c.ExceptionSources is { Count: > 0 }))
         {
@@ -315,10 +316,10 @@ internal static class Driver
 
     private static void Progress(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
 
-    /// <summary>CPU counters at one instant: per core, the prober's and the target's process, this driver.</summary>
-    private sealed record Snapshot(DateTime At, IReadOnlyDictionary<int, TimeSpan> Cores, TimeSpan Prober, TimeSpan Target, TimeSpan Driver)
+    /// <summary>Counters at one instant: CPU per core, of the prober's and the target's process and of this driver; the kernel's network counters.</summary>
+    private sealed record Snapshot(DateTime At, IReadOnlyDictionary<int, TimeSpan> Cores, TimeSpan Prober, TimeSpan Target, TimeSpan Driver, NetCounters Net)
     {
         public static Snapshot Take(Variant variant, Process driver) =>
-            new(DateTime.UtcNow, Cpu.BusyPerCore(), Cpu.Of(variant.Prober), Cpu.Of(variant.Target.Process), Cpu.Of(driver));
+            new(DateTime.UtcNow, Cpu.BusyPerCore(), Cpu.Of(variant.Prober), Cpu.Of(variant.Target.Process), Cpu.Of(driver), NetCounters.Read());
     }
 }

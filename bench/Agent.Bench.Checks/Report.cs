@@ -20,6 +20,7 @@ namespace Agent.Bench.Checks;
 /// <param name="Gen0">Gen 0 collections in the window (ours only); Gen1 and Gen2 likewise.</param>
 /// <param name="ExceptionsPerProbe">First-chance exceptions thrown in the prober per ok probe (ours only).</param>
 /// <param name="ExceptionSources">The most frequent of them: count, type (socket error) and the method that threw.</param>
+/// <param name="Net">The kernel's network counters over the window (machine-wide).</param>
 /// <param name="OthersBusyBefore">Cores' worth of CPU the machine was busy with just before the sample, while every process of the bench idled: other work.</param>
 /// <param name="WaitedSeconds">How long the bench waited for the machine to be that quiet.</param>
 internal sealed record Sample(
@@ -46,6 +47,7 @@ internal sealed record Sample(
     int? Gen2,
     double? ExceptionsPerProbe,
     IReadOnlyList<string>? ExceptionSources,
+    NetCounters Net,
     double OthersBusyBefore,
     double WaitedSeconds);
 
@@ -71,6 +73,8 @@ internal sealed record CaseSummary(
     double? MedianAllocatedBytesPerProbe,
     double? MedianExceptionsPerProbe,
     IReadOnlyList<string>? ExceptionSources,
+    long SynRetransmits,
+    long UdpReceiveBufferErrors,
     long FailedTotal,
     string? FirstFailure);
 
