@@ -53,7 +53,9 @@ public sealed class CheckCoordinator : ReceiveActor, IWithTimers
                 FillUnreachable(m, $"no answer within {_deadline.TotalSeconds:0.###} s");
             }
         });
-        ReceiveAny(_ => { });
+        Receive<CurrentClusterState>(OnClusterState);
+        Receive<IMemberEvent>(_ => { });
+        Receive<IReachabilityEvent>(_ => { });
     }
 
     /// <inheritdoc />
@@ -118,10 +120,25 @@ public sealed class CheckCoordinator : ReceiveActor, IWithTimers
         _cells.TryComplete();
     }
 
+    // Members that became unreachable or left between the member list the check was given and the subscription.
+    private void OnClusterState(CurrentClusterState state)
+    {
+        foreach (var member in state.Unreachable)
+        {
+            Gone(member.Address, "it became unreachable as the check started (the failure detector lost its heartbeats)");
+        }
+        var current = state.Members.Select(member => member.Address).ToHashSet();
+        foreach (var member in _members.Where(member => !current.Contains(member.Address)).ToList())
+        {
+            Gone(member.Address, "it left the cluster as the check started");
+        }
+    }
+
     private void OnResult(ProbeResult result)
     {
+        // Only a member's probe runner speaks for the member (not, say, dead letters answering for a stopped one).
         var from = Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address;
-        if (!_memberIndex.TryGetValue(from, out var m) || !_targetIndex.TryGetValue(result.Target, out var t))
+        if (Sender.Path.Elements is not ["user", ProbeRunner.Name] || !_memberIndex.TryGetValue(from, out var m) || !_targetIndex.TryGetValue(result.Target, out var t))
         {
             _log.Warning("Check result for {Target} from {Sender}, which the check did not ask", result.Target, Sender.Path);
             return;

@@ -16,7 +16,8 @@ public sealed record ContinuousCheck(string Name, TimeSpan Interval, IReadOnlyLi
 /// (probers in step would hit a target together and fake latency spikes; a fixed phase keeps the spacing even). A probe
 /// still running when its next turn comes is not doubled: the turn is skipped. Each target keeps its latest result and
 /// a bounded history (the check's <c>history</c> last results), and every result is handed to <c>record</c> (the
-/// node's metrics). Answers <see cref="GetLatestChecks"/> with <see cref="LatestChecks"/>.
+/// node's metrics). A result the runner answered from its cache (another check probed the target moments ago) is not a
+/// sample of this check's and is left out. Answers <see cref="GetLatestChecks"/> with <see cref="LatestChecks"/>, a page at a time.
 /// </summary>
 public sealed class ContinuousChecks : ReceiveActor, IWithTimers
 {
@@ -44,7 +45,7 @@ public sealed class ContinuousChecks : ReceiveActor, IWithTimers
         }
         Receive<Turn>(OnTurn);
         Receive<ProbeResult>(OnResult);
-        Receive<GetLatestChecks>(get => Sender.Tell(Latest(get.Check)));
+        Receive<GetLatestChecks>(get => Sender.Tell(Latest(get.Check, get.Offset)));
     }
 
     /// <inheritdoc />
@@ -97,12 +98,17 @@ public sealed class ContinuousChecks : ReceiveActor, IWithTimers
 
     private void OnResult(ProbeResult result)
     {
-        if (!_cells.TryGetValue(result.Target, out var cell))
+        if (!_cells.TryGetValue(result.Target, out var cell) || cell.AskedAt is null)
         {
             Unhandled(result);
             return;
         }
         cell.AskedAt = null;
+        if (result.Cached)
+        {
+            // Another check probed the target moments ago and the runner answered with that: not this check's sample.
+            return;
+        }
         cell.Latest = result;
         cell.History.Enqueue(result.Ok ? result.LatencyMs ?? 0 : null);
         while (cell.History.Count > cell.Check.History)
@@ -112,22 +118,20 @@ public sealed class ContinuousChecks : ReceiveActor, IWithTimers
         _record?.Invoke(result);
     }
 
-    private LatestChecks Latest(string? check)
+    private LatestChecks Latest(string? check, int offset)
     {
+        var probed = _checks.Where(c => check is null || c.Name == check)
+            .SelectMany(each => each.Probes.Select(probe => (Check: each, Cell: _cells[probe.Target])))
+            .Where(entry => entry.Cell.Latest is not null)
+            .ToList();
         var cells = new List<LatestCell>();
-        foreach (var each in _checks.Where(c => check is null || c.Name == check))
+        foreach (var (each, cell) in probed.Skip(Math.Max(offset, 0)).Take(LatestChecks.PageSize))
         {
-            foreach (var probe in each.Probes)
-            {
-                var cell = _cells[probe.Target];
-                if (cell.Latest is { } latest)
-                {
-                    var ok = cell.History.OfType<double>().Order().ToList();
-                    cells.Add(new LatestCell(each.Name, latest, new CellHistory(cell.History.Count, ok.Count, Percentile(ok, 50), Percentile(ok, 90), Percentile(ok, 99))));
-                }
-            }
+            var ok = cell.History.OfType<double>().Order().ToList();
+            cells.Add(new LatestCell(each.Name, cell.Latest!, new CellHistory(cell.History.Count, ok.Count, Percentile(ok, 50), Percentile(ok, 90), Percentile(ok, 99))));
         }
-        return new LatestChecks(_node, cells);
+        var next = Math.Max(offset, 0) + cells.Count;
+        return new LatestChecks(_node, cells, next < probed.Count ? next : null);
     }
 
     private sealed class Cell(ContinuousCheck check, RunProbe probe)

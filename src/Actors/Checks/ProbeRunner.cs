@@ -70,7 +70,7 @@ public sealed class ProbeRunner : ReceiveActor, IWithTimers
         foreach (var (key, waiters) in _pending)
         {
             var result = ProbeActor.Failed(key.Target, new PythonError("ConnectionAbortedError", OsErrors.ECONNABORTED, "probe runner stopped"));
-            waiters.ForEach(w => w.Tell(result, ActorRefs.NoSender));
+            waiters.ForEach(w => w.Tell(result, Self));
         }
     }
 
@@ -79,7 +79,11 @@ public sealed class ProbeRunner : ReceiveActor, IWithTimers
         var key = new Key(run.Target, run.EffectiveOptions);
         if (_pending.TryGetValue(key, out var waiters))
         {
-            waiters.Add(Sender);
+            // One answer per probe run and requester, however often it asks while the probe waits or runs.
+            if (!waiters.Contains(Sender))
+            {
+                waiters.Add(Sender);
+            }
             return;
         }
         if (_settings.MinInterval > TimeSpan.Zero && _last.TryGetValue(key, out var last))

@@ -19,6 +19,9 @@ namespace Agent.Cli;
 /// </summary>
 internal static class CheckCommand
 {
+    // How much longer than the check's deadline the CLI waits for the node to finish its answer.
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(10);
+
     // Beyond this many targets the matrix turns: one row per target, one column per node.
     private const int MaxTargetColumns = 8;
 
@@ -166,6 +169,7 @@ internal static class CheckCommand
         IReadOnlyList<string> targets = [];
         var cells = new List<JsonObject>();
         var deadline = TimeSpan.Zero;
+        var summarised = false;
         try
         {
             var lines = client.PostLinesAsync("api/checks", body, limit.Token);
@@ -197,7 +201,12 @@ internal static class CheckCommand
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync($"agent: the node at {address} did not finish the check within {deadline.TotalSeconds:0.###} s");
+            await Console.Error.WriteLineAsync($"agent: the node at {address} did not finish the check within {(deadline + Slack).TotalSeconds:0.###} s (its deadline and {Slack.TotalSeconds:0} s)");
+            return ExitCodes.Failure;
+        }
+        if (!summarised || cells.Count != nodes.Count * targets.Count)
+        {
+            await Console.Error.WriteLineAsync($"agent: the node at {address} ended its answer before the check did ({cells.Count} of {nodes.Count * targets.Count} results{(summarised ? "" : ", no summary")})");
             return ExitCodes.Failure;
         }
         var matrix = CheckJson.Matrix(nodes, targets, cells);
@@ -218,11 +227,15 @@ internal static class CheckCommand
                 nodes = [.. check["nodes"]!.AsArray().Select(node => node!.GetValue<string>())];
                 targets = [.. check["targets"]!.AsArray().Select(target => target!.GetValue<string>())];
                 deadline = TimeSpan.FromSeconds(check["deadline_s"]!.GetValue<double>());
-                limit.CancelAfter(deadline + TimeSpan.FromSeconds(10));
+                limit.CancelAfter(deadline + Slack);
             }
             else if (line["result"] is JsonObject cell)
             {
                 cells.Add((JsonObject)cell.DeepClone());
+            }
+            else if (line["summary"] is not null)
+            {
+                summarised = true;
             }
         }
     }

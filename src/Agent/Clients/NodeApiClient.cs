@@ -55,7 +55,7 @@ internal sealed class NodeApiClient : IDisposable
 
     /// <summary>
     /// POSTs <paramref name="body"/> to <paramref name="path"/> and yields each line of a 2xx NDJSON answer as it arrives
-    /// (a line is at most <see cref="MaxAnswerBytes"/>). The client's timeout bounds the wait for the answer to begin;
+    /// (a line is at most <see cref="MaxAnswerBytes"/> characters). The client's timeout bounds the wait for the answer to begin;
     /// <paramref name="cancellationToken"/> bounds the rest.
     /// </summary>
     public async IAsyncEnumerable<JsonNode> PostLinesAsync(string path, JsonNode body,
@@ -80,7 +80,7 @@ internal sealed class NodeApiClient : IDisposable
                 {
                     if (line.Length >= MaxAnswerBytes)
                     {
-                        throw new NodeApiException($"the node at {_address} sent a line over {MaxAnswerBytes} bytes");
+                        throw new NodeApiException($"the node at {_address} sent a line over {MaxAnswerBytes} characters");
                     }
                     line.Append(buffer[i]);
                     continue;
@@ -167,7 +167,7 @@ internal sealed class NodeApiClient : IDisposable
             {
                 throw new NodeApiException($"the node at {_address} refused the request: it needs its token in {TokenVariable}");
             }
-            var body = ParseOrNull(await response.Content.ReadAsStringAsync(cancellationToken));
+            var body = ParseOrNull(await ReadBoundedAsync(response, cancellationToken));
             if (response.StatusCode == HttpStatusCode.BadRequest && body?["strerror"]?.GetValue<string>() is { } refusal)
             {
                 // The node refused the arguments (an unknown node name, a bad value): the user's to fix, said as the node said it.
@@ -179,8 +179,26 @@ internal sealed class NodeApiClient : IDisposable
     }
 
     private async Task<JsonNode> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        ParseOrNull(await response.Content.ReadAsStringAsync(cancellationToken))
+        ParseOrNull(await ReadBoundedAsync(response, cancellationToken))
             ?? throw new NodeApiException($"the node at {_address} answered {(int)response.StatusCode}: HTTP {(int)response.StatusCode}");
+
+    // A whole answer, at most MaxAnswerBytes of it whichever way it was asked for (a streamed request's buffer bound does not apply).
+    private async Task<string> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var bytes = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (bytes.Length + read > MaxAnswerBytes)
+            {
+                throw new NodeApiException($"the node at {_address} sent an answer over {MaxAnswerBytes} bytes");
+            }
+            bytes.Write(buffer, 0, read);
+        }
+        return System.Text.Encoding.UTF8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
+    }
 
     private static JsonNode? ParseOrNull(string text)
     {

@@ -23,6 +23,9 @@ internal static class CheckApi
     /// <summary>The most targets one check may probe.</summary>
     public const int MaxTargets = 2000;
 
+    // The most continuous-check cells asked of one member: what its config can hold (16 checks of 2,000 targets).
+    private const int MaxLatestCells = 16 * MaxTargets;
+
     private static readonly string[] Fields = ["from", "targets", "defaults", "stream"];
 
     /// <summary>Maps the endpoints; a check's deadline assumes every member runs <paramref name="maxConcurrent"/> probes at once.</summary>
@@ -54,8 +57,15 @@ internal static class CheckApi
             }
             try
             {
-                var path = new RootActorPath(Address.Parse(member.Address)) / "user" / ContinuousChecks.Name;
-                return (Member: member, Latest: (LatestChecks?)await system.ActorSelection(path).Ask<LatestChecks>(new GetLatestChecks(check), NodeApi.ActorTimeout, cancel), Why: (string?)null);
+                var checks = system.ActorSelection(new RootActorPath(Address.Parse(member.Address)) / "user" / ContinuousChecks.Name);
+                var page = await checks.Ask<LatestChecks>(new GetLatestChecks(check), NodeApi.ActorTimeout, cancel);
+                var cells = new List<LatestCell>(page.Cells);
+                while (page.Next is { } next && cells.Count < MaxLatestCells)
+                {
+                    page = await checks.Ask<LatestChecks>(new GetLatestChecks(check, next), NodeApi.ActorTimeout, cancel);
+                    cells.AddRange(page.Cells);
+                }
+                return (Member: member, Latest: (LatestChecks?)(page with { Cells = cells }), Why: (string?)null);
             }
             catch (AskTimeoutException)
             {
@@ -64,6 +74,7 @@ internal static class CheckApi
         }));
         var cells = new List<JsonObject>();
         var targets = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (member, latest, _) in answers)
         {
             foreach (var cell in latest?.Cells ?? [])
@@ -80,7 +91,7 @@ internal static class CheckApi
                     ["p99_ms"] = Round(cell.History.P99Ms),
                 };
                 cells.Add(json);
-                if (!targets.Contains(json["target"]!.GetValue<string>()))
+                if (seen.Add(json["target"]!.GetValue<string>()))
                 {
                     targets.Add(json["target"]!.GetValue<string>());
                 }

@@ -222,8 +222,18 @@ internal sealed class NodeOptions
         selector == "all" || selector == NodeName
         || selector.Split('=', 2) is [var key, var value] && Node.Labels.TryGetValue(key, out var label) && label == value;
 
+    /// <summary>The most continuous checks a node runs.</summary>
+    public const int MaxChecks = 16;
+
+    /// <summary>The most history samples all checks keep together (targets x history): a few MB.</summary>
+    public const int MaxHistorySamples = 1_000_000;
+
     private void ValidateChecks(List<string> errors)
     {
+        if (Checks.Count > MaxChecks)
+        {
+            errors.Add($"checks must list at most {MaxChecks} checks, got {Checks.Count}");
+        }
         var names = new HashSet<string>(StringComparer.Ordinal);
         var targets = new Dictionary<ProbeTarget, string>();
         for (var i = 0; i < Checks.Count; i++)
@@ -298,6 +308,11 @@ internal sealed class NodeOptions
                     errors.Add($"{key}:targetsFile: {probe.Target} is {targets[probe.Target]} already (a target is in one check only)");
                 }
             }
+        }
+        var samples = Checks.Sum(check => (long)(check.Targets.Count + check.FileProbes.Count) * Math.Max(check.History, 0));
+        if (samples > MaxHistorySamples)
+        {
+            errors.Add($"checks keep at most {MaxHistorySamples} history samples in all (targets x history, summed over the checks), got {samples}");
         }
     }
 

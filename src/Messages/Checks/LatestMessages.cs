@@ -1,16 +1,26 @@
 namespace Agent.Messages.Checks;
 
 // The continuous-check protocol: a node's API asks every member's continuous checks for their latest results
-// (GetLatestChecks) and each answers LatestChecks, once, with its own cells; both cross nodes.
+// (GetLatestChecks) and each answers LatestChecks, once per ask, a page of its own cells at a time so that every answer
+// fits one remoting frame; both cross nodes.
 
 /// <summary>Asks a node's continuous checks (<c>/user/checks</c>) for their latest results; the reply is <see cref="LatestChecks"/>.</summary>
 /// <param name="Check">Only this check's cells; null for every check.</param>
-public sealed record GetLatestChecks(string? Check = null) : IWireMessage;
+/// <param name="Offset">The first cell wanted: 0, then the <see cref="LatestChecks.Next"/> of the page before.</param>
+public sealed record GetLatestChecks(string? Check = null, int Offset = 0) : IWireMessage;
 
-/// <summary>A node's latest continuous-check results: one cell per target it probes, probed at least once.</summary>
+/// <summary>
+/// A page of a node's latest continuous-check results: one cell per target it probes, probed at least once, at most
+/// <see cref="PageSize"/> of them.
+/// </summary>
 /// <param name="Node">The node's name.</param>
-/// <param name="Cells">Its cells, in its checks' order, then its targets' order.</param>
-public sealed record LatestChecks(string Node, IReadOnlyList<LatestCell> Cells) : IWireMessage;
+/// <param name="Cells">Its cells from the offset asked for, in its checks' order, then its targets' order.</param>
+/// <param name="Next">The offset of the next page; null when this is the last.</param>
+public sealed record LatestChecks(string Node, IReadOnlyList<LatestCell> Cells, int? Next = null) : IWireMessage
+{
+    /// <summary>The most cells in one page: 100, a few tens of KB, well within one remoting frame (128,000 bytes).</summary>
+    public const int PageSize = 100;
+}
 
 /// <summary>The latest result of one continuous check's target on one node, and what its recent history says.</summary>
 /// <param name="Check">The check's name.</param>

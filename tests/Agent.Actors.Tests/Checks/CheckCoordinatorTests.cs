@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Agent.Actors.Checks;
+using Agent.Messages;
 using Agent.Messages.Checks;
 
 namespace Agent.Actors.Tests.Checks;
@@ -14,12 +15,15 @@ public sealed class CheckCoordinatorTests(ITestOutputHelper output) : ProbeTestB
     akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
     """)
 {
-    private async Task<CheckMember> JoinSelfAsync()
+    private async Task<CheckMember> JoinSelfAsync(bool runner = true)
     {
         var cluster = Akka.Cluster.Cluster.Get(Sys);
         using var deadline = new CancellationTokenSource(TestTime.Seconds(20));
         await cluster.JoinAsync(cluster.SelfAddress, deadline.Token);
-        Sys.ActorOf(ProbeRunner.Props(Io, Resolver), ProbeRunner.Name);
+        if (runner)
+        {
+            Sys.ActorOf(ProbeRunner.Props(Io, Resolver), ProbeRunner.Name);
+        }
         return new CheckMember("self", cluster.SelfAddress, true);
     }
 
@@ -35,35 +39,71 @@ public sealed class CheckCoordinatorTests(ITestOutputHelper output) : ProbeTestB
     }
 
     [Fact]
-    public async Task EveryCellOnce_UnreachableAtOnce_SilentAtTheDeadline()
+    public async Task EveryCellOnce_UnreachableOrGoneAtOnce_SilentAtTheDeadline()
     {
         var self = await JoinSelfAsync();
-        var unreachable = new CheckMember("gone", Address.Parse("akka.tcp://agent@127.0.0.1:1"), false);
-        // Reachable as far as the check knows, but no runner answers there.
-        var silent = new CheckMember("silent", Address.Parse("akka.tcp://agent@127.0.0.1:2"), true);
-        RunProbe[] probes = [new(ProbeTarget.Parse("dns:localhost")), new(ProbeTarget.Parse($"tcp:127.0.0.1:{ClosedPort()}"))];
-        var channel = Channel.CreateUnbounded<CheckCell>();
-        var deadline = TestTime.Seconds(3);
-        var coordinator = Sys.ActorOf(CheckCoordinator.Props([self, unreachable, silent], probes, channel.Writer, deadline));
-        Watch(coordinator);
-
-        var cells = await ReadAllAsync(channel.Reader, deadline + TestTime.Seconds(10));
-        await ExpectTerminatedAsync(coordinator);
-        Assert.Equal(6, cells.Count);
-        Assert.Equal(6, cells.Select(c => (c.Member, c.Target)).Distinct().Count());
-        var byCell = cells.ToDictionary(c => (c.Member, c.Target), c => c.Result);
-        Assert.True(byCell[(0, 0)].Ok);
-        Assert.Equal("ConnectionRefusedError", byCell[(0, 1)].Error!.Kind);
-        foreach (var t in new[] { 0, 1 })
+        // A second member that runs no probe runner: reachable, and silent.
+        var other = ActorSystem.Create(Sys.Name, AgentTestKit.Settings("""
+            akka.actor.provider = cluster
+            akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+            """));
+        try
         {
-            Assert.Equal(probes[t].Target, byCell[(1, t)].Target);
-            Assert.Equal("NodeUnreachable", byCell[(1, t)].Error!.Kind);
-            Assert.Equal("gone (akka.tcp://agent@127.0.0.1:1): it is unreachable (the failure detector lost its heartbeats)", byCell[(1, t)].Error!.Strerror);
-            Assert.Equal("NodeUnreachable", byCell[(2, t)].Error!.Kind);
-            Assert.EndsWith($"no answer within {deadline.TotalSeconds:0.###} s", byCell[(2, t)].Error!.Strerror, StringComparison.Ordinal);
+            using (var joined = new CancellationTokenSource(TestTime.Seconds(20)))
+            {
+                await Akka.Cluster.Cluster.Get(other).JoinAsync(Akka.Cluster.Cluster.Get(Sys).SelfAddress, joined.Token);
+            }
+            var silent = new CheckMember("silent", Akka.Cluster.Cluster.Get(other).SelfAddress, true);
+            var unreachable = new CheckMember("unreachable", Address.Parse("akka.tcp://agent@127.0.0.1:1"), false);
+            // Reachable in the list the check was given, but no member of the cluster by the time it starts.
+            var gone = new CheckMember("gone", Address.Parse("akka.tcp://agent@127.0.0.1:2"), true);
+            RunProbe[] probes = [new(ProbeTarget.Parse("dns:localhost")), new(ProbeTarget.Parse($"tcp:127.0.0.1:{ClosedPort()}"))];
+            var channel = Channel.CreateUnbounded<CheckCell>();
+            var deadline = TestTime.Seconds(3);
+            var coordinator = Sys.ActorOf(CheckCoordinator.Props([self, unreachable, gone, silent], probes, channel.Writer, deadline));
+            Watch(coordinator);
+
+            var cells = await ReadAllAsync(channel.Reader, deadline + TestTime.Seconds(10));
+            await ExpectTerminatedAsync(coordinator);
+            Assert.Equal(8, cells.Count);
+            Assert.Equal(8, cells.Select(c => (c.Member, c.Target)).Distinct().Count());
+            var byCell = cells.ToDictionary(c => (c.Member, c.Target), c => c.Result);
+            Assert.True(byCell[(0, 0)].Ok);
+            Assert.Equal("ConnectionRefusedError", byCell[(0, 1)].Error!.Kind);
+            foreach (var t in new[] { 0, 1 })
+            {
+                Assert.Equal(probes[t].Target, byCell[(1, t)].Target);
+                Assert.Equal("NodeUnreachable", byCell[(1, t)].Error!.Kind);
+                Assert.Equal("unreachable (akka.tcp://agent@127.0.0.1:1): it is unreachable (the failure detector lost its heartbeats)", byCell[(1, t)].Error!.Strerror);
+                Assert.Equal("gone (akka.tcp://agent@127.0.0.1:2): it left the cluster as the check started", byCell[(2, t)].Error!.Strerror);
+                Assert.Equal("NodeUnreachable", byCell[(3, t)].Error!.Kind);
+                Assert.EndsWith($"no answer within {deadline.TotalSeconds:0.###} s", byCell[(3, t)].Error!.Strerror, StringComparison.Ordinal);
+            }
+            // The unreachable member's cells come first: written as the check starts.
+            Assert.Equal([1, 1], cells.Take(2).Select(c => c.Member));
         }
-        // The unreachable member's cells come first: written as the check starts.
-        Assert.Equal([1, 1], cells.Take(2).Select(c => c.Member));
+        finally
+        {
+            await other.Terminate().WaitAsync(TestTime.Seconds(30));
+        }
+    }
+
+    [Fact]
+    public async Task AResultNotFromAMembersRunner_Ignored()
+    {
+        // This node runs no probe runner: the check's only answers come from elsewhere.
+        var self = await JoinSelfAsync(runner: false);
+        var target = ProbeTarget.Parse("tcp:127.0.0.1:1");
+        var channel = Channel.CreateUnbounded<CheckCell>();
+        var deadline = TestTime.Seconds(2);
+        var coordinator = Sys.ActorOf(CheckCoordinator.Props([self], [new RunProbe(target)], channel.Writer, deadline));
+        Watch(coordinator);
+        // A stopped runner's answer through dead letters, or anyone else's, is not the member's.
+        coordinator.Tell(ProbeActor.Failed(target, new PythonError("ConnectionAbortedError", 103, "probe runner stopped")), ActorRefs.NoSender);
+        coordinator.Tell(ProbeActor.Failed(target, new PythonError("ConnectionAbortedError", 103, "probe runner stopped")), TestActor);
+        var cells = await ReadAllAsync(channel.Reader, TestTime.Seconds(10));
+        await ExpectTerminatedAsync(coordinator);
+        Assert.Equal($"self ({self.Address}): no answer within {deadline.TotalSeconds:0.###} s", Assert.Single(cells).Result.Error!.Strerror);
     }
 
     [Fact]

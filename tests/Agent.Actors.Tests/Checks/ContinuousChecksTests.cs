@@ -58,6 +58,56 @@ public sealed class ContinuousChecksTests(ITestOutputHelper output) : AgentTestK
     }
 
     [Fact]
+    public async Task ACachedOrUnaskedResult_NotASample()
+    {
+        var runner = CreateTestProbe();
+        var interval = TimeSpan.FromMilliseconds(200);
+        var recorded = new System.Collections.Concurrent.ConcurrentQueue<ProbeResult>();
+        var checks = Sys.ActorOf(ContinuousChecks.Props("edge-1", [new ContinuousCheck("core", interval, [new RunProbe(Echo)], 10)], runner.Ref, recorded.Enqueue));
+        await runner.ExpectMsgAsync<RunProbe>(interval + TestTime.Seconds(2));
+        checks.Tell(Ok(Echo, 1), runner.Ref);
+        // Answered from the runner's cache (another check probed it moments ago): the turn is over, no sample taken.
+        await runner.ExpectMsgAsync<RunProbe>(interval + TestTime.Seconds(2));
+        checks.Tell(Ok(Echo, 9) with { Cached = true }, runner.Ref);
+        // A second answer to one ask (or one never asked for) is no sample either.
+        checks.Tell(Ok(Echo, 7), runner.Ref);
+
+        checks.Tell(new GetLatestChecks());
+        var cell = Assert.Single((await ExpectMsgAsync<LatestChecks>()).Cells);
+        Assert.Equal(1.0, cell.Result.LatencyMs);
+        Assert.Equal(new CellHistory(1, 1, 1.0, 1.0, 1.0), cell.History);
+        Assert.Single(recorded);
+    }
+
+    [Fact]
+    public async Task Latest_APageAtATime()
+    {
+        var runner = CreateTestProbe();
+        var targets = Enumerable.Range(1, 250).Select(i => ProbeTarget.Parse($"dns:h{i}")).ToList();
+        var checks = Sys.ActorOf(ContinuousChecks.Props("edge-1", [new ContinuousCheck("many", TimeSpan.FromMilliseconds(100), [.. targets.Select(t => new RunProbe(t))], 1)], runner.Ref));
+        var answered = new HashSet<ProbeTarget>();
+        while (answered.Count < targets.Count)
+        {
+            var run = await runner.ExpectMsgAsync<RunProbe>(TestTime.Seconds(5));
+            checks.Tell(Ok(run.Target, 1), runner.Ref);
+            answered.Add(run.Target);
+        }
+        var seen = new List<ProbeTarget>();
+        var offsets = new List<int?>();
+        int? offset = 0;
+        while (offset is { } next)
+        {
+            checks.Tell(new GetLatestChecks(null, next));
+            var page = await ExpectMsgAsync<LatestChecks>();
+            Assert.InRange(page.Cells.Count, 1, LatestChecks.PageSize);
+            seen.AddRange(page.Cells.Select(c => c.Result.Target));
+            offsets.Add(offset = page.Next);
+        }
+        Assert.Equal([100, 200, null], offsets);
+        Assert.Equal(targets, seen);
+    }
+
+    [Fact]
     public void Props_RefuseATargetInTwoChecksOrAnEmptyCheck()
     {
         var one = new ContinuousCheck("a", TimeSpan.FromSeconds(1), [new RunProbe(Echo)], 10);

@@ -177,6 +177,37 @@ public sealed class ProbeRunnerTests(ITestOutputHelper output) : ProbeTestBase(o
     }
 
     [Fact]
+    public async Task Runner_OneRequesterAskingAgainWhileItsProbeWaits_AnsweredOnce()
+    {
+        using var peer = new SlowEcho(TimeSpan.FromMilliseconds(300));
+        var runner = Runner(ProbeRunnerSettings.Default with { MaxConcurrent = 1, MinInterval = TimeSpan.Zero });
+        var requester = CreateTestProbe();
+        // The second probe waits behind the first; its requester asks again, as a continuous check does after a while.
+        runner.Tell(Echo(peer.Port, 10), requester.Ref);
+        runner.Tell(Echo(peer.Port, 11), requester.Ref);
+        runner.Tell(Echo(peer.Port, 11), requester.Ref);
+        var first = await requester.ExpectMsgAsync<ProbeResult>(TestTime.Seconds(10));
+        var second = await requester.ExpectMsgAsync<ProbeResult>(TestTime.Seconds(10));
+        Assert.True(first.Ok && second.Ok, $"{first.Error} {second.Error}");
+        await requester.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(2, peer.Accepted);
+    }
+
+    [Fact]
+    public async Task Runner_StoppedWhileProbing_AnswersAsItself()
+    {
+        using var peer = new SlowEcho(TimeSpan.FromSeconds(30));
+        var runner = Runner(ProbeRunnerSettings.Default with { MinInterval = TimeSpan.Zero });
+        var requester = CreateTestProbe();
+        runner.Tell(Echo(peer.Port, 10), requester.Ref);
+        await AwaitConditionAsync(() => Task.FromResult(peer.Accepted == 1), TestTime.Seconds(5));
+        Sys.Stop(runner);
+        await requester.ExpectMsgAsync<ProbeResult>(r => r.Error?.Kind == "ConnectionAbortedError", TestTime.Seconds(5));
+        // A check's coordinator knows whose answer it is by its sender: the runner's, not dead letters'.
+        Assert.Equal(runner.Path, requester.LastSender.Path);
+    }
+
+    [Fact]
     public async Task Runner_SameQueryScriptTwiceAtOnce_OneRunBothAnswered()
     {
         using var peer = new SlowEcho(TimeSpan.FromMilliseconds(200));

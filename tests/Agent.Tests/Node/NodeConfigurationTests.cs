@@ -156,6 +156,15 @@ public sealed class NodeConfigurationTests
     }
 
     [Fact]
+    public void Checks_HistoryOverTheBoundInAll_Refused()
+    {
+        var targets = string.Join(", ", Enumerable.Range(1, 101).Select(i => $"\"dns:h{i}\""));
+        var (options, errors) = Load($$"""{"checks": [{"name": "c", "history": 10000, "targets": [{{targets}}]}]}""");
+        Assert.Null(options);
+        Assert.Equal("checks keep at most 1000000 history samples in all (targets x history, summed over the checks), got 1010000", Assert.Single(errors));
+    }
+
+    [Fact]
     public void ClusterKeys_FromEveryLayer_SeedsReplacedWholeLabelsMerged()
     {
         var (options, errors) = Load("""{"node": {"name": "edge-1", "seeds": ["10.0.0.1:4053", "10.0.0.2:4053"], "labels": {"zone": "eu", "rack": "r1"}}}""",
