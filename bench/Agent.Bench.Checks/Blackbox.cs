@@ -59,12 +59,21 @@ internal sealed class Blackbox : IDisposable
     {
         var config = bed.Path("blackbox.yml");
         await File.WriteAllTextAsync(config, Config(settings.Concurrency));
-        var version = await VersionAsync(settings.Blackbox);
-        var (child, line) = await Child.StartAsync("blackbox_exporter", settings.ProbeCpu, settings.Blackbox,
+        return await StartAsync(settings.Blackbox, settings.ProbeCpu.ToString(CultureInfo.InvariantCulture), config, settings.Concurrency);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="program"/> with the config file <paramref name="config"/> on the CPUs <paramref name="cpus"/>
+    /// lists, listening on a free port of 127.0.0.1; the client keeps up to <paramref name="connections"/> connections to it.
+    /// </summary>
+    public static async Task<Blackbox> StartAsync(string program, string cpus, string config, int connections)
+    {
+        var version = await VersionAsync(program);
+        var (child, line) = await Child.StartAsync("blackbox_exporter", cpus, program,
             [$"--config.file={config}", "--web.listen-address=127.0.0.1:0"],
             l => l.Contains("msg=\"Listening on\"", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         var address = line[(line.IndexOf("address=", StringComparison.Ordinal) + "address=".Length)..].Split(' ')[0];
-        return new Blackbox(child, address, version, settings.Concurrency);
+        return new Blackbox(child, address, version, connections);
     }
 
     /// <summary>The URL of one probe.</summary>
@@ -131,13 +140,14 @@ internal sealed class Blackbox : IDisposable
     public static IReadOnlyList<string> Metrics(string body) =>
         [.. body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#'))];
 
-    // tcp_echo: send the line, then read lines until one is the same (blackbox's query_response: an entry's expect is
-    // read before its send, hence two entries). dns_N: an A query over UDP; ok only with an A record in the answer,
-    // as ours is ok only with an address (by default blackbox accepts any NOERROR, even an empty answer).
-    private static string Config(int slots)
+    /// <summary>
+    /// The start of a config: <c>modules:</c> and <see cref="TcpEchoModule"/>, which sends a line of <see cref="PayloadSize"/>
+    /// - 1 random letters (blackbox adds the newline) and expects the same line back.
+    /// </summary>
+    public static string TcpEchoConfig()
     {
         var payload = new string([.. Enumerable.Range(0, PayloadSize - 1).Select(_ => (char)('a' + Random.Shared.Next(26)))]);
-        var yaml = new StringBuilder().Append(CultureInfo.InvariantCulture, $"""
+        return string.Create(CultureInfo.InvariantCulture, $"""
             modules:
               {TcpEchoModule}:
                 prober: tcp
@@ -149,6 +159,14 @@ internal sealed class Blackbox : IDisposable
                     - expect: "^{payload}$"
 
             """);
+    }
+
+    // tcp_echo: send the line, then read lines until one is the same (blackbox's query_response: an entry's expect is
+    // read before its send, hence two entries). dns_N: an A query over UDP; ok only with an A record in the answer,
+    // as ours is ok only with an address (by default blackbox accepts any NOERROR, even an empty answer).
+    private static string Config(int slots)
+    {
+        var yaml = new StringBuilder(TcpEchoConfig());
         foreach (var (module, name) in Enumerable.Range(0, slots).Select(i => (DnsModule(i), TestBed.DnsName(i))).Append((MissingModule, TestBed.MissingName)))
         {
             yaml.Append(CultureInfo.InvariantCulture, $"""

@@ -38,11 +38,15 @@ internal sealed class Child : IDisposable
     }
 
     /// <summary>Starts <paramref name="program"/> on <paramref name="cpu"/>; returns it and its first stderr line that <paramref name="ready"/> accepts.</summary>
-    public static async Task<(Child Child, string ReadyLine)> StartAsync(string name, int cpu, string program, IEnumerable<string> args, Func<string, bool> ready, TimeSpan timeout)
+    public static Task<(Child Child, string ReadyLine)> StartAsync(string name, int cpu, string program, IEnumerable<string> args, Func<string, bool> ready, TimeSpan timeout) =>
+        StartAsync(name, cpu.ToString(System.Globalization.CultureInfo.InvariantCulture), program, args, ready, timeout);
+
+    /// <summary>Starts <paramref name="program"/> on the CPUs <paramref name="cpus"/> lists (taskset's syntax: <c>0</c>, <c>0-1</c>); returns it and its first stderr line that <paramref name="ready"/> accepts.</summary>
+    public static async Task<(Child Child, string ReadyLine)> StartAsync(string name, string cpus, string program, IEnumerable<string> args, Func<string, bool> ready, TimeSpan timeout)
     {
         var info = new ProcessStartInfo("taskset") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(cpu.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(cpus);
         info.ArgumentList.Add(program);
         foreach (var arg in args)
         {
