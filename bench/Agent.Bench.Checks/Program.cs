@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Agent.Bench.Checks;
+using Agent.Bench.Checks.Mesh;
 
 // Probes per second (issue 10): a node's ProbeRunner against blackbox_exporter's /probe on the same targets, side by
 // side in one run, each prober on one core (CPU 0), the targets and the load on the other (CPU 1). With --node it is
-// the probing node (started by the driver). bench/checks.sh installs what is missing, builds and runs it.
+// the probing node (started by the driver). bench/checks.sh installs what is missing, builds and runs it. The mesh
+// command times a full-mesh check of N real nodes against N blackbox_exporters (bench/mesh.sh).
 var blackboxOption = new Option<string>("--blackbox") { Description = "blackbox_exporter's executable. Defaults to Debian's prometheus-blackbox-exporter.", DefaultValueFactory = _ => "prometheus-blackbox-exporter" };
 var echoOption = new Option<string>("--echo-server") { Description = "The echo server both probe: ../shared/bench's echo_epoll, built (bench/checks.sh builds it).", Required = true };
 var dnsmasqOption = new Option<string>("--dnsmasq") { Description = "dnsmasq's executable. Defaults to dnsmasq.", DefaultValueFactory = _ => "dnsmasq" };
@@ -67,8 +69,9 @@ foreach (var option in (Option[])[blackboxOption, echoOption, dnsmasqOption, pro
 {
     root.Options.Add(option);
 }
-// The node is started with --node alone.
-echoOption.Required = !args.Contains("--node");
+root.Subcommands.Add(MeshCommand.Create());
+// The node is started with --node alone; the mesh command needs no echo server.
+echoOption.Required = !args.Contains("--node") && args.FirstOrDefault() != "mesh";
 
 root.SetAction(async (parse, _) =>
 {
