@@ -11,7 +11,7 @@ internal static class MeshCommand
         var blackbox = new Option<string>("--blackbox") { Description = "blackbox_exporter's executable. Defaults to Debian's prometheus-blackbox-exporter.", DefaultValueFactory = _ => "prometheus-blackbox-exporter" };
         var sizes = new Option<int[]>("--nodes") { Description = "Cluster sizes N, in order. Defaults to 2 4 8.", DefaultValueFactory = _ => [2, 4, 8], AllowMultipleArgumentsPerToken = true };
         var cpus = new Option<string>("--node-cpus") { Description = "The CPUs (taskset's list) every node and every exporter is pinned to; run this driver on another (taskset). Defaults to 0.", DefaultValueFactory = _ => "0" };
-        var rounds = new Option<int>("--rounds") { Description = "Measured rounds per N; each runs every variant once. Defaults to 10.", DefaultValueFactory = _ => 10 };
+        var rounds = new Option<int>("--rounds") { Description = "Measured rounds per N; each runs every variant once. Defaults to 15.", DefaultValueFactory = _ => 15 };
         var warmup = new Option<double>("--warmup") { Description = "Seconds of unrecorded checks per N before the rounds (at least 3 passes of every variant). Defaults to 10.", DefaultValueFactory = _ => 10.0 };
         var concurrency = new Option<int>("--concurrency") { Description = "Probes in flight per exporter, at most (the runner's probes:maxConcurrent is 64). Defaults to 64.", DefaultValueFactory = _ => 64 };
         var quiet = new Option<double>("--quiet-cores") { Description = "Before each check, wait until the rest of the machine uses less than this many cores (0: do not wait). Defaults to 0.5.", DefaultValueFactory = _ => 0.5 };

@@ -150,8 +150,9 @@ internal static class MeshDriver
             var sequence = 0;
             var processes = new Processes(nodes, exporters);
             var (warmups, warmupFailures) = await WarmUpAsync(settings, n, variants, processes, () => ++sequence);
+            var settle = await SettleAsync(processes, n);
             var (idleNodes, idleExporters) = await IdleAsync(processes);
-            Progress(string.Create(CultureInfo.InvariantCulture, $"N = {n}: idle, the nodes use {idleNodes:0.000} cores, the exporters {idleExporters:0.000}"));
+            Progress(string.Create(CultureInfo.InvariantCulture, $"N = {n}: settled after {settle:0.0} s; idle, the nodes use {idleNodes:0.000} cores, the exporters {idleExporters:0.000}"));
             var samples = new List<MeshSample>();
             var lastOurs = Stopwatch.StartNew();
             for (var round = 1; round <= settings.Rounds; round++)
@@ -180,7 +181,7 @@ internal static class MeshDriver
             {
                 Progress($"N = {n}: {unreachable.Count} log lines about unreachable members, the first: {unreachable[0]}");
             }
-            return (new MeshClusterInfo(n, startSeconds, [.. nodes.Select(node => node.ToString())], warmups, warmupFailures, idleNodes, idleExporters, unreachable), samples, variants);
+            return (new MeshClusterInfo(n, startSeconds, [.. nodes.Select(node => node.ToString())], warmups, warmupFailures, settle, idleNodes, idleExporters, unreachable), samples, variants);
         }
         finally
         {
@@ -226,33 +227,54 @@ internal static class MeshDriver
         }
     }
 
+    // Right after the warm-up the nodes are still busy (the JIT's tier-1 compiles of what the warm-up made hot, on one
+    // core for all of them): wait, boundedly, until they have settled, so the rounds run the code a long-running fleet runs.
+    // An idle node itself uses about 0.04 cores by schedstat (thread-pool workers waking and spinning: see IdleAsync).
+    private static async Task<double> SettleAsync(Processes processes, int n)
+    {
+        var limit = 0.1 + 0.05 * n;
+        var clock = Stopwatch.StartNew();
+        var window = TimeSpan.FromSeconds(1);
+        while (clock.Elapsed < TimeSpan.FromSeconds(45))
+        {
+            var before = processes.Read();
+            await Task.Delay(window);
+            var (nodes, _, exporters, _) = processes.Between(before, processes.Read());
+            if ((nodes + exporters) / window < limit)
+            {
+                break;
+            }
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
     // What the cluster costs doing nothing but being one (heartbeats, gossip): CPU over a few seconds with no check.
     private static async Task<(double Nodes, double Exporters)> IdleAsync(Processes processes)
     {
         var window = TimeSpan.FromSeconds(3);
         var before = processes.Read();
         await Task.Delay(window);
-        var after = processes.Read();
-        return ((after.Nodes - before.Nodes) / window, (after.Exporters - before.Exporters) / window);
+        var (nodes, _, exporters, _) = processes.Between(before, processes.Read());
+        return (nodes / window, exporters / window);
     }
 
     /// <summary>The processes whose CPU a check is charged: the nodes (m1 apart), the exporters, this driver.</summary>
     private sealed record Processes(IReadOnlyList<MeshNode> Nodes, IReadOnlyList<Blackbox> Exporters)
     {
-        public (TimeSpan Nodes, TimeSpan Coordinator, TimeSpan Exporters, TimeSpan Driver) Read() =>
-            (Sum(Nodes.Select(node => node.Pid)), ProcessCpu.Of(Nodes[0].Pid), Sum(Exporters.Select(e => e.Child.Process.Id)), ProcessCpu.Of(Environment.ProcessId));
+        public ProcessCpu Read() => ProcessCpu.Read([.. Nodes.Select(node => node.Pid), .. Exporters.Select(e => e.Child.Process.Id), Environment.ProcessId]);
 
-        private static TimeSpan Sum(IEnumerable<int> pids) => TimeSpan.FromTicks(pids.Sum(pid => ProcessCpu.Of(pid).Ticks));
+        public (TimeSpan Nodes, TimeSpan Coordinator, TimeSpan Exporters, TimeSpan Driver) Between(ProcessCpu before, ProcessCpu after) =>
+            (ProcessCpu.Between(before, after, Nodes.Select(node => node.Pid)), ProcessCpu.Between(before, after, [Nodes[0].Pid]),
+             ProcessCpu.Between(before, after, Exporters.Select(e => e.Child.Process.Id)), ProcessCpu.Between(before, after, [Environment.ProcessId]));
     }
 
     private static async Task<MeshSample> MeasureAsync(Variant variant, int n, int round, Processes processes, int sequence, double busy, double waited)
     {
         var before = processes.Read();
         var m = await variant.Run(sequence);
-        var after = processes.Read();
-        static double Ms(TimeSpan a, TimeSpan b) => (b - a).TotalMilliseconds;
+        var (nodes, coordinator, exporters, driver) = processes.Between(before, processes.Read());
         return new MeshSample(n, round, variant.Name, variant.Cells, m.Answered, m.Ok, m.Cached, m.FirstFailure, m.WallMs, m.SlowestProbeMs, m.MedianProbeMs,
-            Ms(before.Nodes, after.Nodes), Ms(before.Coordinator, after.Coordinator), Ms(before.Exporters, after.Exporters), Ms(before.Driver, after.Driver), busy, waited,
+            nodes.TotalMilliseconds, coordinator.TotalMilliseconds, exporters.TotalMilliseconds, driver.TotalMilliseconds, busy, waited,
             m.HeadMs, m.FirstCellMs, m.LastCellMs);
     }
 
@@ -476,9 +498,9 @@ internal static class MeshDriver
         $"for N in {string.Join(", ", s.Sizes)}: N agent run processes (m1..mN, each a tcp and a udp echo service on 127.0.K.1, joined through m1, default config) and N blackbox_exporters, all pinned to CPU {s.NodeCpus}; " +
         $"this driver elsewhere. Ours: POST /api/checks on m1, not streamed, timed from the request to the whole answer read; blackbox: every exporter's /probe requests at once " +
         $"(up to {s.Concurrency} in flight per exporter, keep-alive), timed from the first sent to the last answer read. {s.Warmup.TotalSeconds:0} s of unrecorded checks back to back first (at least 3 passes), " +
-        $"then {s.Rounds} rounds of every variant, each round starting with the next; before each check up to {s.QuietWait.TotalSeconds:0.#} s waiting for the rest of the machine to use under {s.QuietCores:0.##} cores, " +
+        $"then up to 45 s for the nodes' CPU to settle below 0.1 + 0.05 N cores (tier-1 compiles), then {s.Rounds} rounds of every variant, each round starting with the next; before each check up to {s.QuietWait.TotalSeconds:0.#} s waiting for the rest of the machine to use under {s.QuietCores:0.##} cores, " +
         $"and at least {s.Gap.TotalSeconds:0.#} s between two of our checks; each of our checks' probes have a timeout of its own (5 s + its sequence number in ms) so none is answered from a recent result, and every cell must say cached: false. " +
-        $"CPU: every thread's schedstat of the nodes, the exporters and the driver, read just before and after each check");
+        $"CPU: every thread's schedstat of the nodes, the exporters and the driver, read just before and after each check, subtracted thread by thread");
 
     private static string Markdown(MeshReport r)
     {
@@ -497,7 +519,7 @@ internal static class MeshDriver
         }
         foreach (var c in r.Clusters)
         {
-            Line(F($"# N = {c.Nodes}: all Up after {c.StartSeconds:0.0} s; warm-up {c.WarmupChecks} checks, {c.WarmupFailures} with a cell not ok; idle, the nodes used {c.IdleNodesCores:0.000} cores and the exporters {c.IdleExportersCores:0.000}; {c.UnreachableLines.Count} log lines about unreachable members"));
+            Line(F($"# N = {c.Nodes}: all Up after {c.StartSeconds:0.0} s; warm-up {c.WarmupChecks} checks, {c.WarmupFailures} with a cell not ok; settled {c.SettleSeconds:0.0} s after it; idle, the nodes used {c.IdleNodesCores:0.000} cores and the exporters {c.IdleExportersCores:0.000}; {c.UnreachableLines.Count} log lines about unreachable members"));
         }
         Line();
         Line("| N | comparison | cells | ours median ms | blackbox median ms | ours / blackbox time (median) | range over rounds | ours / blackbox CPU per check (median) | range |");
