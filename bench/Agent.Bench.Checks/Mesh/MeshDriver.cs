@@ -227,31 +227,35 @@ internal static class MeshDriver
         }
     }
 
-    // Right after the warm-up the nodes are still busy (the JIT's tier-1 compiles of what the warm-up made hot, on one
-    // core for all of them): wait, boundedly, until they have settled, so the rounds run the code a long-running fleet runs.
-    // An idle node itself uses about 0.04 cores by schedstat (thread-pool workers waking and spinning: see IdleAsync).
+    // Right after the warm-up the nodes are still busy: the JIT compiles at tier 1 what the warm-up made hot once the
+    // calls calm down, in bursts (measured: a second of CPU for two nodes, another burst seconds later), on one core for
+    // all of them. Wait, boundedly, until three seconds in a row stay under the limit, so the rounds run the code a
+    // long-running fleet runs. An idle node itself uses 0.03-0.05 cores by schedstat (IdleAsync).
     private static async Task<double> SettleAsync(Processes processes, int n)
     {
         var limit = 0.1 + 0.05 * n;
         var clock = Stopwatch.StartNew();
-        var window = TimeSpan.FromSeconds(1);
-        while (clock.Elapsed < TimeSpan.FromSeconds(45))
+        for (var calm = 0; calm < 3 && clock.Elapsed < TimeSpan.FromSeconds(60);)
         {
-            var before = processes.Read();
-            await Task.Delay(window);
-            var (nodes, _, exporters, _) = processes.Between(before, processes.Read());
-            if ((nodes + exporters) / window < limit)
-            {
-                break;
-            }
+            var (nodes, exporters) = await CoresAsync(processes, TimeSpan.FromSeconds(1));
+            calm = nodes + exporters < limit ? calm + 1 : 0;
         }
         return clock.Elapsed.TotalSeconds;
     }
 
-    // What the cluster costs doing nothing but being one (heartbeats, gossip): CPU over a few seconds with no check.
+    // What the cluster costs doing nothing but being one (heartbeats, gossip, timers): the median of three idle seconds.
     private static async Task<(double Nodes, double Exporters)> IdleAsync(Processes processes)
     {
-        var window = TimeSpan.FromSeconds(3);
+        var seconds = new List<(double Nodes, double Exporters)>();
+        for (var i = 0; i < 3; i++)
+        {
+            seconds.Add(await CoresAsync(processes, TimeSpan.FromSeconds(1)));
+        }
+        return (Stats.Median(seconds.Select(s => s.Nodes)), Stats.Median(seconds.Select(s => s.Exporters)));
+    }
+
+    private static async Task<(double Nodes, double Exporters)> CoresAsync(Processes processes, TimeSpan window)
+    {
         var before = processes.Read();
         await Task.Delay(window);
         var (nodes, _, exporters, _) = processes.Between(before, processes.Read());
@@ -498,7 +502,7 @@ internal static class MeshDriver
         $"for N in {string.Join(", ", s.Sizes)}: N agent run processes (m1..mN, each a tcp and a udp echo service on 127.0.K.1, joined through m1, default config) and N blackbox_exporters, all pinned to CPU {s.NodeCpus}; " +
         $"this driver elsewhere. Ours: POST /api/checks on m1, not streamed, timed from the request to the whole answer read; blackbox: every exporter's /probe requests at once " +
         $"(up to {s.Concurrency} in flight per exporter, keep-alive), timed from the first sent to the last answer read. {s.Warmup.TotalSeconds:0} s of unrecorded checks back to back first (at least 3 passes), " +
-        $"then up to 45 s for the nodes' CPU to settle below 0.1 + 0.05 N cores (tier-1 compiles), then {s.Rounds} rounds of every variant, each round starting with the next; before each check up to {s.QuietWait.TotalSeconds:0.#} s waiting for the rest of the machine to use under {s.QuietCores:0.##} cores, " +
+        $"then up to 60 s for the nodes' CPU to stay below 0.1 + 0.05 N cores three seconds in a row (tier-1 compiles), then {s.Rounds} rounds of every variant, each round starting with the next; before each check up to {s.QuietWait.TotalSeconds:0.#} s waiting for the rest of the machine to use under {s.QuietCores:0.##} cores, " +
         $"and at least {s.Gap.TotalSeconds:0.#} s between two of our checks; each of our checks' probes have a timeout of its own (5 s + its sequence number in ms) so none is answered from a recent result, and every cell must say cached: false. " +
         $"CPU: every thread's schedstat of the nodes, the exporters and the driver, read just before and after each check, subtracted thread by thread");
 

@@ -100,9 +100,9 @@ internal sealed record MeshRatio(
 /// <param name="Members">Each node as started: name, pid, API, remoting, echo services.</param>
 /// <param name="WarmupChecks">Unrecorded checks before the rounds (both probers, every variant).</param>
 /// <param name="WarmupFailures">Of them, checks with a cell not ok.</param>
-/// <param name="SettleSeconds">How long the nodes took, after the warm-up, to use less than 0.1 + 0.05 N cores over a second (at most 45 s).</param>
-/// <param name="IdleNodesCores">CPU the idle cluster used (heartbeats, gossip), in cores, over a few seconds after the warm-up.</param>
-/// <param name="IdleExportersCores">CPU the idle exporters used over the same seconds.</param>
+/// <param name="SettleSeconds">How long the nodes took, after the warm-up, to use less than 0.1 + 0.05 N cores three seconds in a row (at most 60 s).</param>
+/// <param name="IdleNodesCores">CPU the idle cluster used (heartbeats, gossip, timers), in cores: the median of three seconds after it settled.</param>
+/// <param name="IdleExportersCores">CPU the idle exporters used, likewise.</param>
 /// <param name="UnreachableLines">Log lines of any node mentioning unreachability over the whole run of this cluster.</param>
 internal sealed record MeshClusterInfo(
     int Nodes,
