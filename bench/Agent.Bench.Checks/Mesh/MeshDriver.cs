@@ -161,10 +161,10 @@ internal static class MeshDriver
                 foreach (var variant in variants.Skip(shift).Concat(variants.Take(shift)))
                 {
                     var (busy, waited) = await WaitForQuietAsync(settings);
-                    if (variant.IsOurs && lastOurs.Elapsed < settings.Gap)
+                    if (variant.IsOurs && settings.Gap - lastOurs.Elapsed is { Ticks: > 0 } left)
                     {
                         // Belt and braces: each check's probes are new to the runners already (see OursAsync).
-                        await Task.Delay(settings.Gap - lastOurs.Elapsed);
+                        await Task.Delay(left);
                     }
                     var sample = await MeasureAsync(variant, n, round, processes, ++sequence, busy, waited.TotalSeconds);
                     if (variant.IsOurs)
