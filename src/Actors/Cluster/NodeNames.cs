@@ -24,6 +24,10 @@ public static partial class NodeNames
         : !Value().IsMatch(value) ? "a label value must be 1-63 letters, digits, '.', '-' or '_'"
         : null;
 
+    /// <summary>True when <paramref name="selector"/> chooses members: <c>all</c>, a node name, or a label <c>KEY=VALUE</c>.</summary>
+    public static bool IsSelector(string selector) =>
+        selector == "all" || IsValid(selector) || selector.Split('=', 2) is [var key, var value] && LabelProblem(key, value) is null;
+
     /// <summary>The cluster role that carries a node's name.</summary>
     public static string NameRole(string name) => $"{NameKey}={name}";
 

@@ -46,7 +46,7 @@ internal static class CheckCommand
         var timeout = new Option<double>("--timeout") { HelpName = "SECONDS", Description = "Seconds one probe attempt may take (at most 300).", DefaultValueFactory = _ => ProbeOptions.Default.Timeout.TotalSeconds };
         var retries = new Option<int>("--retries") { Description = $"Attempts run again after a failed one (0-{ProbeOptions.MaxRetries}).", DefaultValueFactory = _ => 0 };
         var family = new Option<string>("--family") { Description = "Address families: any (Happy Eyeballs), ip4, ip6, or both (each measured).", DefaultValueFactory = _ => "any" };
-        family.AcceptOnlyFromAmong("any", "ip4", "ip6", "both");
+        family.AcceptOnlyFromAmong([.. FamilyModes.Names]);
         var payload = new Option<int>("--payload-size") { Description = $"Bytes each echo probe sends (1-{ProbeOptions.MaxPayloadSize}).", DefaultValueFactory = _ => ProbeOptions.Default.PayloadSize };
         var api = CliOptions.Api();
         var json = new Option<bool>("--json") { Description = "Print the matrix as one JSON object: nodes, targets, one result per node and target, summary." };
@@ -62,7 +62,7 @@ internal static class CheckCommand
                 return CliOutput.Usage(string.Create(CultureInfo.InvariantCulture, $"--timeout must be above 0 and at most {ProbeOptions.MaxTimeout.TotalSeconds} s, got {seconds}"));
             }
             var options = new ProbeOptions(TimeSpan.FromSeconds(seconds), parse.GetValue(retries), parse.GetValue(payload),
-                Enum.Parse<FamilyMode>(parse.GetValue(family)!, ignoreCase: true));
+                FamilyModes.TryParse(parse.GetValue(family), out var mode) ? mode : FamilyMode.Any);
             if (options.Validate() is { } problem)
             {
                 return CliOutput.Usage(OptionName(problem));
@@ -150,7 +150,7 @@ internal static class CheckCommand
         target["timeout"] = options.Timeout.TotalSeconds;
         target["retries"] = options.Retries;
         target["payload_size"] = options.PayloadSize;
-        target["family"] = options.Family.ToString().ToLowerInvariant();
+        target["family"] = FamilyModes.Name(options.Family);
         return target;
     }
 

@@ -31,13 +31,10 @@ internal sealed class RemoteOptions
         command.Options.Add(_api);
     }
 
-    private static bool IsLabel(string selector) =>
-        selector.Split('=', 2) is [var key, var value] && NodeNames.LabelProblem(key, value) is null;
-
     /// <summary>What is wrong with the member selectors given to <paramref name="option"/>; null when each is all, a node name or a label.</summary>
     public static string? SelectorProblem(string option, IReadOnlyList<string> selectors)
     {
-        if (selectors.FirstOrDefault(name => name != "all" && !NodeNames.IsValid(name) && !IsLabel(name)) is { } bad)
+        if (selectors.FirstOrDefault(name => !NodeNames.IsSelector(name)) is { } bad)
         {
             return $"{option}: '{Messages.Endpoint.Escaped(bad)}' is neither a node name (a node name {NodeNames.Rule}) nor a label KEY=VALUE; or use all";
         }

@@ -81,7 +81,7 @@ internal static class CheckApi
             {
                 var json = CheckJson.Cell(member.Name, cell.Result);
                 json["check"] = cell.Check;
-                json["checked_at"] = cell.Result.StartedAt?.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                json["checked_at"] = NodeApi.Timestamp(cell.Result.StartedAt);
                 json["history"] = new JsonObject
                 {
                     ["samples"] = cell.History.Samples,

@@ -23,7 +23,7 @@ internal static class CheckJson
         {
             cell["families"] = new JsonArray([.. families.Select(family =>
             {
-                var one = new JsonObject { ["family"] = family.Family == FamilyMode.Ip4 ? "ip4" : "ip6" };
+                var one = new JsonObject { ["family"] = FamilyModes.Name(family.Family) };
                 return (JsonNode)Outcome(one, family.Ok, family.LatencyMs, family.Address, family.Error, family.Attempts, family.Dns, family.Datagrams);
             })]);
         }

@@ -275,7 +275,7 @@ internal static class NodeApi
                 ["status"] = member.Status,
                 ["reachable"] = member.Reachable,
                 ["labels"] = labels,
-                ["up_since"] = member.UpSince?.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                ["up_since"] = Timestamp(member.UpSince),
             });
         }
         return new JsonObject { ["self"] = list.Self, ["members"] = members };
@@ -296,6 +296,10 @@ internal static class NodeApi
         }
         return null;
     }
+
+    /// <summary>A time as every answer writes it: UTC, milliseconds, <c>2026-11-30T11:08:45.123Z</c>; null stays null.</summary>
+    public static string? Timestamp(DateTimeOffset? time) =>
+        time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The error object every failure answers with (the CLI's shape).</summary>
     public static JsonObject Error(string error, string message) =>

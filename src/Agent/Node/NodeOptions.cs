@@ -259,12 +259,12 @@ internal sealed class NodeOptions
             for (var j = 0; j < check.From.Count; j++)
             {
                 var selector = check.From[j];
-                if (selector != "all" && !NodeNames.IsValid(selector) && !(selector.Split('=', 2) is [var k, var v] && NodeNames.LabelProblem(k, v) is null))
+                if (!NodeNames.IsSelector(selector))
                 {
                     errors.Add($"{key}:from:{j}: '{Endpoint.Escaped(selector)}' is neither all, a node name nor a label KEY=VALUE");
                 }
             }
-            if (check.Family is not ("any" or "ip4" or "ip6" or "both"))
+            if (!FamilyModes.TryParse(check.Family, out _))
             {
                 errors.Add($"{key}:family must be any, ip4, ip6 or both, got '{check.Family}'");
             }
@@ -468,13 +468,7 @@ internal sealed class NodeOptions
         public int History { get; set; } = 100;
 
         /// <summary>The probe options; call after validation.</summary>
-        public ProbeOptions Options() => new(Timeout, Retries, PayloadSize, Family switch
-        {
-            "ip4" => FamilyMode.Ip4,
-            "ip6" => FamilyMode.Ip6,
-            "both" => FamilyMode.Both,
-            _ => FamilyMode.Any,
-        });
+        public ProbeOptions Options() => new(Timeout, Retries, PayloadSize, FamilyModes.TryParse(Family, out var family) ? family : FamilyMode.Any);
 
         /// <summary>The probes; call after validation.</summary>
         public IReadOnlyList<RunProbe> Probes() => [.. Targets.Select(target => new RunProbe(ProbeTarget.Parse(target), Options())), .. FileProbes];

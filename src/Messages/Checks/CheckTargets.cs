@@ -202,14 +202,8 @@ public static partial class CheckTargets
             ? number
             : throw Error($"{at}: expected an integer {min}-{max}, got {Describe(value)}");
 
-    private static FamilyMode ReadFamily(JsonNode? value, string at) => (StringOf(value) ?? "") switch
-    {
-        "any" => FamilyMode.Any,
-        "ip4" => FamilyMode.Ip4,
-        "ip6" => FamilyMode.Ip6,
-        "both" => FamilyMode.Both,
-        _ => throw Error($"{at}: expected any, ip4, ip6 or both, got {Describe(value)}"),
-    };
+    private static FamilyMode ReadFamily(JsonNode? value, string at) =>
+        FamilyModes.TryParse(StringOf(value), out var mode) ? mode : throw Error($"{at}: expected any, ip4, ip6 or both, got {Describe(value)}");
 
     private static QueryResponse ReadScript(JsonNode? value, string at)
     {

@@ -24,6 +24,24 @@ public enum FamilyMode
     Both,
 }
 
+/// <summary>The names of <see cref="FamilyMode"/>s in config, CLI, API and output: <c>any</c>, <c>ip4</c>, <c>ip6</c>, <c>both</c>.</summary>
+public static class FamilyModes
+{
+    /// <summary>Every name, in the enum's order.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["any", "ip4", "ip6", "both"];
+
+    /// <summary>The mode <paramref name="name"/> names (exactly, lower case); false for anything else.</summary>
+    public static bool TryParse(string? name, out FamilyMode mode)
+    {
+        var index = name is null ? -1 : ((IList<string>)Names).IndexOf(name);
+        mode = (FamilyMode)Math.Max(index, 0);
+        return index >= 0;
+    }
+
+    /// <summary>The name of <paramref name="mode"/>.</summary>
+    public static string Name(FamilyMode mode) => Names[(int)mode];
+}
+
 /// <summary>
 /// How one probe runs. Every field is bounded, so a request from the network cannot make a node hold a probe
 /// for long, loop on it or buffer much: <see cref="Validate"/> names the field out of range.
