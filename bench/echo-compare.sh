@@ -11,7 +11,8 @@
 #                   before=/tmp/agent-premove/src/Agent/bin/Release/net10.0/agent.dll
 # Builds what it needs first: the shared tools in a temp copy (shared/ may be read-only) and the
 # Akka.IO server. Each server runs once per transport; each agent runs once with echo services on
-# tcp, udp and unix (log level Warning), as `agent run` is used.
+# tcp, udp and unix (log level Warning), as `agent run` is used, its remoting and API on free ports
+# (so several builds, or a node already running, do not collide).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds=3 dur=2 casefile="" out="" baselines="raw,epoll,akkaio"
@@ -90,7 +91,7 @@ fi
 for build in "$@"; do
   name="${build%%=*}" dll="$(cd "$(dirname "${build#*=}")" && pwd)/$(basename "${build#*=}")"
   cat > "$work/$name.json" <<JSON
-{"node": {"logLevel": "Warning"}, "echo": ["tcp:127.0.0.1:0", "udp:127.0.0.1:0", "unix:$work/$name.sock"], "echoChunk": 65536}
+{"node": {"logLevel": "Warning", "remote": "127.0.0.1:0"}, "api": {"listen": "127.0.0.1:0"}, "echo": ["tcp:127.0.0.1:0", "udp:127.0.0.1:0", "unix:$work/$name.sock"], "echoChunk": 65536}
 JSON
   start "$name" "listening unix" dotnet "$dll" run --config "$work/$name.json"
   until grep -q "listening udp" "$work/$name.log" && grep -q "listening tcp" "$work/$name.log"; do sleep 0.1; done
