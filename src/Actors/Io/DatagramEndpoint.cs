@@ -10,8 +10,10 @@ namespace Agent.Actors.Io;
 /// <summary>
 /// Owns one datagram socket (<c>udp:</c> or <c>unix-dgram:</c>), bound (<see cref="SockDgram.Bind"/>) or
 /// connected to one peer (<see cref="SockDgram.Connect"/>). Every datagram goes to the handler as one
-/// <see cref="SockDgram.Received"/>; sends over the family's limit fail before any syscall; the socket (and a
-/// Unix node it created) is released in <see cref="PostStop"/>.
+/// <see cref="SockDgram.Received"/>, or, bound with <see cref="SockDgram.Bind.Echo"/>, goes straight back to its sender from
+/// the receive buffer (no copy, no message; what cannot be sent at once is dropped and counted, so one peer that does not
+/// read never holds up the others); sends over the family's limit fail before any syscall; the socket (and a Unix node
+/// it created) is released in <see cref="PostStop"/>.
 /// </summary>
 public sealed class DatagramEndpoint : ReceiveActor, IWithTimers
 {
@@ -38,6 +40,9 @@ public sealed class DatagramEndpoint : ReceiveActor, IWithTimers
     private Socket? _socket;
     private EndPoint? _peer;
     private readonly EndpointKind _kind;
+    private readonly bool _echo;
+    private long _unnamedSenders;
+    private long _echoesDropped;
     private bool _receiving;
     private bool _suspended;
     private bool _sending;
@@ -62,6 +67,7 @@ public sealed class DatagramEndpoint : ReceiveActor, IWithTimers
             _ => throw new ArgumentException("SockDgram.Bind or SockDgram.Connect expected", nameof(command)),
         };
         _kind = _endpoint.Kind;
+        _echo = command is SockDgram.Bind { Echo: true };
         Receive<EndpointResolution.Resolved>(r => Open(r.Address, r.Local));
         Receive<EndpointResolution.Failed>(f => Fail(f.Error));
         Receive<Terminated>(_ => Context.Stop(Self));
@@ -129,6 +135,8 @@ public sealed class DatagramEndpoint : ReceiveActor, IWithTimers
                 _peer = address;
             }
             _unixSendBuffer = _endpoint.IsUnix ? _socket.SendBufferSize : 0;
+            // An echo is sent on the receiving turn and must never wait there: a send that would block fails instead.
+            _socket.Blocking = !_echo;
         }
         catch (SocketException e)
         {
@@ -418,8 +426,43 @@ public sealed class DatagramEndpoint : ReceiveActor, IWithTimers
         StartReceive();
     }
 
-    private void DeliverReceived(int bytes) =>
+    private void DeliverReceived(int bytes)
+    {
+        if (_echo)
+        {
+            Echo(bytes);
+            return;
+        }
         _handler.Tell(new SockDgram.Received(_receiveBuffer.AsSpan(0, bytes).ToArray(), SenderOf(_receiveAddress!)), Self);
+    }
+
+    // The datagram goes back to the address it came from, out of the receive buffer, before the next receive reuses it.
+    private void Echo(int bytes)
+    {
+        var sender = _receiveAddress!;
+        if (sender.Family == AddressFamily.Unix && sender.Size <= UnnamedUnixAddressSize)
+        {
+            // Logged at 1, 2, 4, 8... so a flood of them cannot flood the log.
+            if (long.IsPow2(++_unnamedSenders))
+            {
+                Context.GetLogger().Warning("echo {Endpoint}: dropped {Count} datagram(s) from unnamed senders (no return address)", _endpoint, _unnamedSenders);
+            }
+            return;
+        }
+        try
+        {
+            _socket!.SendTo(_receiveBuffer.AsSpan(0, bytes), SocketFlags.None, sender);
+        }
+        catch (SocketException e)
+        {
+            // A full send buffer (or a unix peer's full queue), or a sender gone: the echo is lost, as on a network.
+            if (long.IsPow2(++_echoesDropped))
+            {
+                Context.GetLogger().Info("echo {Endpoint}: dropped {Count} echo(es) that could not be sent at once, the latest: {Cause}",
+                    _endpoint, _echoesDropped, OsErrors.FromException(e));
+            }
+        }
+    }
 
     private Endpoint SenderOf(SocketAddress address)
     {

@@ -25,7 +25,8 @@ public sealed partial class StreamConnection
         public static readonly ConnectTimedOut Instance = new();
     }
 
-    private sealed record PendingWrite(ReadOnlyMemory<byte> Data, SockStream.Write Command, IActorRef Commander);
+    // A handler's Write, or an echo of bytes read (no command, nobody to answer).
+    private readonly record struct PendingWrite(ReadOnlyMemory<byte> Data, SockStream.Write? Command, IActorRef? Commander);
 
     // PeerInitiated: the peer shut its side and we flush and close on our own; no commander to answer.
     private sealed record CloseRequest(SockStream.Command Command, IActorRef Commander, bool PeerInitiated = false);

@@ -9,7 +9,8 @@ namespace Agent.Actors.Io;
 
 /// <summary>
 /// Owns one stream socket (accepted, connected, or one end of a socketpair) and speaks the
-/// <see cref="SockStream"/> connection protocol with its handler. Stopped, never restarted: any I/O error
+/// <see cref="SockStream"/> connection protocol with its handler (or, registered with <see cref="SockStream.Register.Echo"/>,
+/// writes what it reads back itself). Stopped, never restarted: any I/O error
 /// ends it with exactly one <see cref="SockStream.ErrorClosed"/>; the socket is disposed in <see cref="PostStop"/>.
 /// </summary>
 public sealed partial class StreamConnection : UntypedActor, IWithTimers
@@ -25,6 +26,8 @@ public sealed partial class StreamConnection : UntypedActor, IWithTimers
     // At most this many queued writes (and about this many bytes) go out in one gathered send.
     private const int MaxGather = 64;
     private const int MaxGatherBytes = 256 * 1024;
+    // An echoing connection stops reading while this much of its echo (at most the pending-write bound) is unwritten.
+    private const int EchoHighWater = 256 * 1024;
     private readonly Queue<PendingWrite> _writes = new();
     private List<ArraySegment<byte>>? _gather;
     private int _headOffset;
@@ -35,6 +38,7 @@ public sealed partial class StreamConnection : UntypedActor, IWithTimers
     private readonly int _chunk;
     private bool _registered;
     private bool _keepOpen;
+    private bool _echo;
     private bool _reading;
     private bool _suspended;
     private bool _peerShut;
@@ -265,6 +269,7 @@ public sealed partial class StreamConnection : UntypedActor, IWithTimers
         }
         _registered = true;
         _keepOpen = register.KeepOpenOnPeerClosed;
+        _echo = register.Echo;
         Context.SetReceiveTimeout(_options.IdleTimeout);
         StartRead();
     }
@@ -295,8 +300,8 @@ public sealed partial class StreamConnection : UntypedActor, IWithTimers
                 empty = true;
                 break;
             }
-            // The size is known: receive straight into the array the handler gets (no pooled buffer, no copy,
-            // no zeroing of bytes the kernel overwrites anyway).
+            // The size is known: receive straight into the array the handler gets (or the echo writes: no pooled
+            // buffer, no copy, no zeroing of bytes the kernel overwrites anyway).
             var data = GC.AllocateUninitializedArray<byte>(Math.Min(available, _chunk));
             int read;
             try
@@ -332,7 +337,8 @@ public sealed partial class StreamConnection : UntypedActor, IWithTimers
 
     private bool CanRead =>
         !_reading && !_finished && _registered && !_peerShut && (!_suspended || _closing is not null)
-        && _closing is not { Command: not SockStream.ConfirmedClose };
+        && _closing is not { Command: not SockStream.ConfirmedClose }
+        && (!_echo || _pendingBytes < Math.Min(EchoHighWater, _settings.MaxPendingWriteBytes));
 
     private static async Task<ReadDone> ReadAsync(Socket socket, int chunk, bool wait, bool large)
     {
@@ -380,7 +386,7 @@ public sealed partial class StreamConnection : UntypedActor, IWithTimers
         StartRead();
     }
 
-    // Hands one read to the handler; false when reading ends here (peer shut, closing, finished).
+    // Hands one read to the handler, or echoes it; false when reading ends here (peer shut, closing, finished).
     private bool Deliver(ReadOnlyMemory<byte> data)
     {
         if (_finished)
@@ -395,6 +401,14 @@ public sealed partial class StreamConnection : UntypedActor, IWithTimers
         if (_closing is { Command: SockStream.Close })
         {
             return false;
+        }
+        if (_echo)
+        {
+            // The read's array is the write's: nobody else holds it.
+            _writes.Enqueue(new PendingWrite(data, null, null));
+            _pendingBytes += data.Length;
+            PumpWrites();
+            return !_finished;
         }
         _handler.Tell(new SockStream.Received(data), Self);
         return true;
@@ -511,6 +525,11 @@ public sealed partial class StreamConnection : UntypedActor, IWithTimers
         }
         Advance(done.Bytes);
         PumpWrites();
+        if (_echo)
+        {
+            // Reading may have paused at the echo's high-water mark.
+            StartRead();
+        }
     }
 
     // Retires what the kernel took, which may span several queued writes; a partial one stays at the head.
@@ -534,9 +553,9 @@ public sealed partial class StreamConnection : UntypedActor, IWithTimers
 
     private void Completed(PendingWrite write)
     {
-        if (write.Command.Ack is { } ack)
+        if (write.Command?.Ack is { } ack)
         {
-            write.Commander.Tell(new SockStream.WriteAck(ack), Self);
+            write.Commander!.Tell(new SockStream.WriteAck(ack), Self);
         }
     }
 
@@ -652,8 +671,10 @@ public sealed partial class StreamConnection : UntypedActor, IWithTimers
     {
         while (_writes.Count > 0)
         {
-            var write = _writes.Dequeue();
-            write.Commander.Tell(new SockStream.CommandFailed(write.Command, cause), Self);
+            if (_writes.Dequeue() is { Command: { } command, Commander: { } commander })
+            {
+                commander.Tell(new SockStream.CommandFailed(command, cause), Self);
+            }
         }
         _pendingBytes = 0;
         _headOffset = 0;

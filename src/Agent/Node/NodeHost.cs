@@ -93,7 +93,7 @@ internal static class NodeHost
                 .AddRequests()
                 .AddProbeRunner(options.ToProbeRunnerSettings())
                 .AddContinuousChecks(options.NodeName, options.ContinuousChecks())
-                .AddEchoServices(endpoints, options.EchoChunk, options.ToIoSettings(), options.ToEchoLimits()));
+                .AddEchoServices(endpoints, options.EchoChunk, options.ToEchoLimits()));
             await using var app = builder.Build();
             NodeApi.Map(app, options.Api);
             CheckApi.Map(app, options.Probes.MaxConcurrent);
@@ -266,12 +266,12 @@ internal static class NodeHost
 
     /// <summary>One supervised echo service per endpoint, reporting to the <see cref="NodeReporter"/>; stopped first on shutdown.</summary>
     private static AkkaConfigurationBuilder AddEchoServices(this AkkaConfigurationBuilder akka, IReadOnlyList<Messages.Endpoint> endpoints, int chunk,
-        IoSettings settings, EchoLimits limits) =>
+        EchoLimits limits) =>
         akka.WithActors((system, registry) =>
         {
             var io = registry.Get<IoManager>();
             var reporter = registry.Get<NodeReporter>();
-            var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, reporter, settings, limits), NodeReporter.ServiceName(i))).ToList();
+            var services = endpoints.Select((endpoint, i) => system.ActorOf(EchoService.Supervised(io, endpoint, chunk, reporter, limits), NodeReporter.ServiceName(i))).ToList();
             StopInPhase(system, CoordinatedShutdown.PhaseClusterShutdown, "stop-echo-services", services);
         });
 

@@ -33,7 +33,15 @@ public static class SockDgram
     /// and deliver every datagram to the sender as <see cref="Received"/>. Replies: <see cref="Bound"/>
     /// from the new endpoint actor, or <see cref="CommandFailed"/>.
     /// </summary>
-    public sealed record Bind(Endpoint Endpoint, SocketOptions? Options = null) : Command;
+    /// <param name="Endpoint">Where to bind; port 0 picks a free port (reported in <see cref="Bound"/>).</param>
+    /// <param name="Options">Socket options.</param>
+    /// <param name="Echo">
+    /// The endpoint sends every datagram back to its sender itself and the handler gets no <see cref="Received"/>
+    /// (an echo service's whole work, with no message per datagram). A datagram it cannot answer at once (an unnamed
+    /// unix sender, a full send buffer, an ICMP error) is dropped, as a network drops one, and counted in the log:
+    /// one slow peer never holds up the others.
+    /// </param>
+    public sealed record Bind(Endpoint Endpoint, SocketOptions? Options = null, bool Echo = false) : Command;
 
     /// <summary>Reply to <see cref="Bind"/>; <see cref="SocketInfo.Local"/> holds the real port.</summary>
     public sealed record Bound(SocketInfo Socket) : Event

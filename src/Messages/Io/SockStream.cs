@@ -128,7 +128,13 @@ public static class SockStream
     /// connection open for writing until the handler closes it (its close reply is then the one close
     /// event); otherwise flush what is queued and end with <see cref="PeerClosed"/>.
     /// </param>
-    public sealed record Register(bool KeepOpenOnPeerClosed = false) : Command
+    /// <param name="Echo">
+    /// The connection writes every byte it reads back to the peer itself, in order, and the handler gets no
+    /// <see cref="Received"/> (an echo service's whole work, with no message per chunk). Reading pauses while
+    /// 256 KiB (or the pending-write bound, if smaller) of echo is not yet taken by the kernel, so a peer that does
+    /// not read slows only itself. Writes, close commands and close events work as without it.
+    /// </param>
+    public sealed record Register(bool KeepOpenOnPeerClosed = false, bool Echo = false) : Command
     {
         /// <summary>Register without keep-open.</summary>
         public static readonly Register Instance = new();

@@ -117,6 +117,50 @@ public sealed class TcpActorTests(ITestOutputHelper output) : IoTestBase(output)
         await ExpectStoppedWithNothingMoreAsync(server, serverConn);
     }
 
+    /// <summary>
+    /// A connection registered to echo writes back what it reads, tells its handler nothing of it, and after the peer's
+    /// half-close flushes the echo and ends with the one close event.
+    /// </summary>
+    [Fact]
+    public async Task RegisterEcho_BytesComeBackWithoutAReceived_PeerHalfCloseEndsWithPeerClosed()
+    {
+        var (server, _, local) = await BindAsync();
+        var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local, new SockStream.Register(Echo: true));
+
+        clientConn.Tell(new SockStream.Write(Encoding.ASCII.GetBytes("ping")), client.Ref);
+        var echoed = new StringBuilder();
+        while (echoed.Length < 4)
+        {
+            echoed.Append(Encoding.ASCII.GetString((await client.ExpectMsgAsync<SockStream.Received>()).Data.Span));
+        }
+        Assert.Equal("ping", echoed.ToString());
+        clientConn.Tell(SockStream.ConfirmedClose.Instance, client.Ref);
+        await server.ExpectMsgAsync<SockStream.PeerClosed>();
+        await client.ExpectMsgAsync<SockStream.ConfirmedClosed>();
+        await ExpectStoppedWithNothingMoreAsync(client, clientConn);
+        await ExpectStoppedWithNothingMoreAsync(server, serverConn);
+    }
+
+    /// <summary>A handler that registers again without the echo gets the bytes read from then on.</summary>
+    [Fact]
+    public async Task RegisterEcho_RegisteredAgainWithoutIt_HandlerReceivesTheBytes()
+    {
+        var (server, _, local) = await BindAsync();
+        var (client, clientConn, _, serverConn, _) = await ConnectPairAsync(server, local, new SockStream.Register(Echo: true));
+        clientConn.Tell(new SockStream.Write(Encoding.ASCII.GetBytes("x")), client.Ref);
+        await client.ExpectMsgAsync<SockStream.Received>();
+
+        serverConn.Tell(SockStream.Register.Instance, server.Ref);
+        clientConn.Tell(new SockStream.Write(Encoding.ASCII.GetBytes("to the handler")), client.Ref);
+        var received = new StringBuilder();
+        while (received.Length < "to the handler".Length)
+        {
+            received.Append(Encoding.ASCII.GetString((await server.ExpectMsgAsync<SockStream.Received>()).Data.Span));
+        }
+        Assert.Equal("to the handler", received.ToString());
+        await client.ExpectNoMsgAsync(TestTime.Seconds(0.2));
+    }
+
     [Fact]
     public async Task Abort_SendsReset_PeerGetsErrorClosedConnectionReset()
     {
