@@ -11,11 +11,14 @@ internal static class NodeMemory
 {
     private const int Target = 16 * 1024;
 
-    /// <summary>Starts <c>dotnet AGENT_DLL run</c> with one TCP echo service, holds <paramref name="count"/> clients, prints the RSS figures.</summary>
+    /// <summary>
+    /// Starts <c>dotnet AGENT_DLL run</c> with one TCP echo service, holds <paramref name="count"/> clients, prints the RSS
+    /// figures. Remoting and the API take free ports, so the node cannot collide with another node on this machine.
+    /// </summary>
     public static async Task<int> MeasureAsync(string agentDll, int count)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { agentDll, "run", "--echo", "tcp:127.0.0.1:0" })
+        foreach (var arg in new[] { agentDll, "run", "--echo", "tcp:127.0.0.1:0", "--remote", "127.0.0.1:0", "--api", "127.0.0.1:0" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -28,7 +31,13 @@ internal static class NodeMemory
             }
         };
         node.BeginErrorReadLine();
-        var line = await node.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the agent exited before listening");
+        // The echo service's line and the API's come in either order.
+        string line;
+        do
+        {
+            line = await node.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the agent exited before listening");
+        }
+        while (!line.StartsWith("listening tcp ", StringComparison.Ordinal));
         var port = int.Parse(line[(line.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
         try
         {
