@@ -1,20 +1,19 @@
 using Agent.Messages;
 using Akka.Configuration;
-using Akka.Hosting;
 
 namespace Agent.Actors.Cluster;
 
 /// <summary>
-/// Binds <see cref="WireSerializer"/> to <see cref="IWireMessage"/>: with Akka.Hosting through
-/// <see cref="WithWireSerializer"/>, without it (tests, benchmarks, hand-built systems) through <see cref="Config"/>.
-/// Every node must bind it the same way, or the peer of a node without it drops our messages as an unknown serializer id.
+/// Binds <see cref="WireSerializer"/> to <see cref="IWireMessage"/> through <see cref="Config"/>, in the node and in tests
+/// and benchmarks alike. Every node must bind it, or the peer of a node without it drops our messages as an unknown
+/// serializer id.
 /// </summary>
 public static class WireSerialization
 {
     /// <summary>The name the serializer is registered under in <c>akka.actor.serializers</c>.</summary>
     public const string SerializerName = "agent-wire";
 
-    /// <summary>The binding as HOCON, for an actor system built without Akka.Hosting.</summary>
+    /// <summary>The binding as HOCON.</summary>
     public const string Hocon = $$"""
         akka.actor {
           serializers.{{SerializerName}} = "Agent.Actors.Cluster.WireSerializer, Agent.Actors"
@@ -37,8 +36,4 @@ public static class WireSerialization
 
     /// <summary><see cref="Hocon"/> parsed; lay it over (or under) the system's other settings.</summary>
     public static Config Config => ConfigurationFactory.ParseString(Hocon);
-
-    /// <summary>The binding for a system built with Akka.Hosting (<c>services.AddAkka(name, b => b.WithWireSerializer())</c>).</summary>
-    public static AkkaConfigurationBuilder WithWireSerializer(this AkkaConfigurationBuilder builder) =>
-        builder.WithCustomSerializer(SerializerName, [typeof(IWireMessage)], system => new WireSerializer(system));
 }

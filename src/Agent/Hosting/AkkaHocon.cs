@@ -21,7 +21,22 @@ internal static class AkkaHocon
         """);
 
     /// <summary>
-    /// A node's cluster settings beyond what Akka.Hosting's options set: the host, not Akka, ends the process after
+    /// A node is a cluster member (the cluster provider, over Akka.Remote) reached at <paramref name="host"/>:<paramref name="port"/>
+    /// (port 0: a free port), over TLS when <paramref name="tls"/> (the certificate and the check of peers come in
+    /// <see cref="Node.NodeTls.Setup"/>), joining through <paramref name="seeds"/> (with none, <see cref="Node.NodeSystem"/> joins it to itself).
+    /// </summary>
+    public static Config Remoting(string host, int port, bool tls, IEnumerable<string> seeds) => ConfigurationFactory.ParseString($$"""
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp {
+          hostname = "{{host}}"
+          port = {{port}}
+          enable-ssl = {{(tls ? "on" : "off")}}
+        }
+        akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(seed => $"\"{seed}\""))}}]
+        """);
+
+    /// <summary>
+    /// A node's cluster settings beyond where it listens and what it joins (<see cref="Remoting"/>): the host, not Akka, ends the process after
     /// coordinated shutdown (so the exit status is ours); a node that cannot reach its seeds keeps trying; and the
     /// remoting port is the node's alone (reuse-addr on Linux means SO_REUSEPORT from .NET, which let a second node
     /// bind the same port and take half of the first one's connections). Failure detection and downing are spelled out,
@@ -61,8 +76,8 @@ internal static class AkkaHocon
         $"akka.cluster.failure-detector.acceptable-heartbeat-pause = {(long)pause.TotalMilliseconds}ms");
 
     /// <summary>
-    /// The node's cluster roles, quoted (Akka.Cluster.Hosting writes roles unquoted, and <c>KEY=VALUE</c> is not a
-    /// bare HOCON value); the roles hold only what <see cref="Actors.Cluster.NodeNames"/> allows, nothing to escape.
+    /// The node's cluster roles, quoted (<c>KEY=VALUE</c> is not a bare HOCON value); the roles hold only what
+    /// <see cref="Actors.Cluster.NodeNames"/> allows, nothing to escape.
     /// </summary>
     public static Config Roles(IEnumerable<string> roles) =>
         ConfigurationFactory.ParseString($"akka.cluster.roles = [{string.Join(", ", roles.Select(role => $"\"{role}\""))}]");

@@ -5,7 +5,6 @@ using Agent.Actors.Checks;
 using Agent.Actors.Cluster;
 using Agent.Messages.Checks;
 using Akka.Actor;
-using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -31,17 +30,17 @@ internal static class CheckApi
     /// <summary>Maps the endpoints; a check's deadline assumes every member runs <paramref name="maxConcurrent"/> probes at once.</summary>
     public static void Map(WebApplication app, int maxConcurrent)
     {
-        app.MapPost("/api/checks", (HttpContext context, IRequiredActor<MemberDirectory> directory, ActorSystem system) =>
-            RunAsync(context, directory, system, maxConcurrent));
-        app.MapGet("/api/checks/latest", (string? check, IRequiredActor<MemberDirectory> directory, ActorSystem system, CancellationToken cancel) =>
-            LatestAsync(check, directory, system, cancel));
+        app.MapPost("/api/checks", (HttpContext context, NodeSystem node) =>
+            RunAsync(context, node.Members, node.System, maxConcurrent));
+        app.MapGet("/api/checks/latest", (string? check, NodeSystem node, CancellationToken cancel) =>
+            LatestAsync(check, node.Members, node.System, cancel));
     }
 
     // GET /api/checks/latest[?check=NAME]: every member's latest continuous-check cells, asked at once; a member that does not
     // answer in time gets NodeUnreachable cells for every target the others report.
-    private static async Task<IResult> LatestAsync(string? check, IRequiredActor<MemberDirectory> directory, ActorSystem system, CancellationToken cancel)
+    private static async Task<IResult> LatestAsync(string? check, IActorRef directory, ActorSystem system, CancellationToken cancel)
     {
-        if (await NodeApi.AskAsync<MemberDirectory.MemberList, MemberDirectory>(directory, MemberDirectory.GetMembers.Instance, cancel) is not { } list)
+        if (await NodeApi.AskAsync<MemberDirectory.MemberList>(directory, MemberDirectory.GetMembers.Instance, cancel) is not { } list)
         {
             return NodeApi.Unavailable();
         }
@@ -107,7 +106,7 @@ internal static class CheckApi
 
     private static double? Round(double? ms) => ms is { } value ? Math.Round(value, 3) : null;
 
-    private static async Task RunAsync(HttpContext context, IRequiredActor<MemberDirectory> directory, ActorSystem system, int maxConcurrent)
+    private static async Task RunAsync(HttpContext context, IActorRef directory, ActorSystem system, int maxConcurrent)
     {
         var cancel = context.RequestAborted;
         var (fields, refusal) = await NodeApi.ReadObjectAsync(context.Request, Fields, cancel);
@@ -133,7 +132,7 @@ internal static class CheckApi
             await NodeApi.BadRequest(problem!).ExecuteAsync(context);
             return;
         }
-        if (await NodeApi.AskAsync<MemberDirectory.MemberList, MemberDirectory>(directory, MemberDirectory.GetMembers.Instance, cancel) is not { } list)
+        if (await NodeApi.AskAsync<MemberDirectory.MemberList>(directory, MemberDirectory.GetMembers.Instance, cancel) is not { } list)
         {
             await NodeApi.Unavailable().ExecuteAsync(context);
             return;

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Agent.Actors.Cluster;
 using Akka.Actor;
-using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -55,9 +54,9 @@ internal static class NodeApi
         }
         app.MapNodeMetrics();
         app.MapGet("/health/live", () => Json(StatusCodes.Status200OK, new JsonObject { ["live"] = true }));
-        app.MapGet("/health/ready", async (IRequiredActor<NodeReporter> reporter, CancellationToken cancel) =>
+        app.MapGet("/health/ready", async (NodeSystem node, CancellationToken cancel) =>
         {
-            if (await AskAsync<NodeReporter.Readiness, NodeReporter>(reporter, NodeReporter.GetReadiness.Instance, cancel) is not { } readiness)
+            if (await AskAsync<NodeReporter.Readiness>(node.Reporter, NodeReporter.GetReadiness.Instance, cancel) is not { } readiness)
             {
                 return Unavailable();
             }
@@ -75,14 +74,14 @@ internal static class NodeApi
             return Json(readiness.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
                 new JsonObject { ["ready"] = readiness.Ready, ["member_up"] = readiness.MemberUp, ["services"] = services });
         });
-        app.MapGet("/api/nodes", async (IRequiredActor<MemberDirectory> directory, CancellationToken cancel) =>
+        app.MapGet("/api/nodes", async (NodeSystem node, CancellationToken cancel) =>
         {
-            return await AskAsync<MemberDirectory.MemberList, MemberDirectory>(directory, MemberDirectory.GetMembers.Instance, cancel) is { } list
+            return await AskAsync<MemberDirectory.MemberList>(node.Members, MemberDirectory.GetMembers.Instance, cancel) is { } list
                 ? Json(StatusCodes.Status200OK, NodesJson(list))
                 : Unavailable();
         });
-        app.MapPost("/api/requests/{kind}", (string kind, HttpRequest request, IRequiredActor<MemberDirectory> directory, ActorSystem system, CancellationToken cancel) =>
-            RunAsync(kind, request, directory, system, cancel));
+        app.MapPost("/api/requests/{kind}", (string kind, HttpRequest request, NodeSystem node, CancellationToken cancel) =>
+            RunAsync(kind, request, node.Members, node.System, cancel));
     }
 
     /// <summary>The longest <c>timeout</c> a request may give, in seconds: a day, as the local commands allow.</summary>
@@ -93,7 +92,7 @@ internal static class NodeApi
     // POST /api/requests/KIND {"on": "all" | ["NODE" or "KEY=VALUE", ...], "timeout": SECONDS, "request": {...}}: the request
     // run on each chosen member at once (a label chooses every member carrying it), one result per member, in the order
     // chosen (all and labels: the members' order).
-    private static async Task<IResult> RunAsync(string kind, HttpRequest request, IRequiredActor<MemberDirectory> directory, ActorSystem system,
+    private static async Task<IResult> RunAsync(string kind, HttpRequest request, IActorRef directory, ActorSystem system,
         CancellationToken cancel)
     {
         var (fields, refusal) = await ReadObjectAsync(request, RequestFields, cancel);
@@ -116,7 +115,7 @@ internal static class NodeApi
         {
             return BadRequest(problem ?? "request: invalid");
         }
-        if (await AskAsync<MemberDirectory.MemberList, MemberDirectory>(directory, MemberDirectory.GetMembers.Instance, cancel) is not { } list)
+        if (await AskAsync<MemberDirectory.MemberList>(directory, MemberDirectory.GetMembers.Instance, cancel) is not { } list)
         {
             return Unavailable();
         }
@@ -237,12 +236,12 @@ internal static class NodeApi
     };
 
     /// <summary>The answer of one of the node's actors, or null when it does not answer in time (the node is stopping, or overloaded): 503, not a bare 500.</summary>
-    public static async Task<TReply?> AskAsync<TReply, TKey>(IRequiredActor<TKey> actor, object message, CancellationToken cancel)
+    public static async Task<TReply?> AskAsync<TReply>(IActorRef actor, object message, CancellationToken cancel)
         where TReply : class
     {
         try
         {
-            return await (await actor.GetAsync(cancel)).Ask<TReply>(message, ActorTimeout, cancel);
+            return await actor.Ask<TReply>(message, ActorTimeout, cancel);
         }
         catch (AskTimeoutException)
         {

@@ -4,7 +4,6 @@ using Agent.Messages;
 using Agent.Messages.Checks;
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -234,13 +233,11 @@ internal sealed class NodeMetrics
 /// <summary>How the node host puts <see cref="NodeMetrics"/> in place: one registration, one endpoint.</summary>
 internal static class NodeMetricsHosting
 {
-    /// <summary>The node's <see cref="NodeMetrics"/> as a singleton (actors reach it through the service provider), asking the node's <see cref="MemberDirectory"/>.</summary>
+    /// <summary>The node's <see cref="NodeMetrics"/> as a singleton (the node's checks record into it), asking the node's <see cref="MemberDirectory"/>.</summary>
     public static IServiceCollection AddNodeMetrics(this IServiceCollection services) =>
-        // The directory is resolved at the first scrape, not here: resolving it builds the actor system, which must start
-        // with the host (its failures are reported there), not when the endpoint is mapped.
-        services.AddSingleton(provider => new NodeMetrics(async cancel =>
-            await (await provider.GetRequiredService<IRequiredActor<MemberDirectory>>().GetAsync(cancel))
-                .Ask<MemberDirectory.MemberList>(MemberDirectory.GetMembers.Instance, cancel)));
+        // The node is resolved at the scrape, not here: it takes these metrics, and its actors exist once the host started it.
+        services.AddSingleton(provider => new NodeMetrics(cancel =>
+            provider.GetRequiredService<NodeSystem>().Members.Ask<MemberDirectory.MemberList>(MemberDirectory.GetMembers.Instance, cancel)));
 
     /// <summary>
     /// <c>GET /metrics</c> from the node's registry, in the Prometheus text format (OpenMetrics when the scraper asks for

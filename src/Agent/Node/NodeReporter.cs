@@ -97,7 +97,7 @@ internal sealed class ExitStatus
 
     /// <summary>
     /// Why the actor system shut down, in one line, when it was not the host that stopped it (SIGTERM, Ctrl-C, a reported
-    /// failure: Akka.Hosting's <see cref="CoordinatedShutdown.ClrExitReason"/>); null when it was, or nothing did.
+    /// failure: the node's <see cref="CoordinatedShutdown.ClrExitReason"/>); null when it was, or nothing did.
     /// </summary>
     public static string? Unexpected(CoordinatedShutdown.Reason? reason) => reason switch
     {

@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Event;
-using Akka.Remote.Hosting;
+using Akka.Remote.Transport.DotNetty;
 
 namespace Agent.Node;
 
@@ -36,29 +36,17 @@ internal sealed class NodeTls : IDisposable
     public X509Certificate2 Certificate { get; }
 
     /// <summary>
-    /// <paramref name="remote"/> with TLS switched on when <paramref name="section"/> configures it (mutual, peers checked by
-    /// <see cref="Validate"/>), unchanged otherwise; call after <see cref="NodeOptions.Validate"/> found nothing.
+    /// Akka.Remote's TLS for <paramref name="section"/> (which is <see cref="NodeOptions.TlsSection.Enabled"/>): mutual, with
+    /// this node's certificate, peers checked by <see cref="Validate"/>; the remoting settings switch it on
+    /// (<see cref="Hosting.AkkaHocon.Remoting"/>). Call after <see cref="NodeOptions.Validate"/> found nothing.
     /// </summary>
-    public static RemoteOptions Remoting(NodeOptions.TlsSection section, RemoteOptions remote)
+    public static DotNettySslSetup Setup(NodeOptions.TlsSection section)
     {
-        if (!section.Enabled)
-        {
-            return remote;
-        }
         var errors = new List<string>();
         // Lives as long as the process: the transport holds the certificate and the validator.
         var tls = Load(section, errors) ?? throw new InvalidOperationException(string.Join("; ", errors));
-        // Without EnableSsl Akka.Remote.Hosting ignores the certificate and the node talks plain TCP.
-        remote.EnableSsl = true;
-        remote.Ssl = new SslOptions
-        {
-            X509Certificate = tls.Certificate,
-            RequireMutualAuthentication = true,
-            SuppressValidation = false,
-            ValidateCertificateHostname = false,
-            CustomValidator = tls.Validate,
-        };
-        return remote;
+        return new DotNettySslSetup(tls.Certificate, suppressValidation: false, requireMutualAuthentication: true,
+            validateCertificateHostname: false, customValidator: tls.Validate);
     }
 
     /// <summary>

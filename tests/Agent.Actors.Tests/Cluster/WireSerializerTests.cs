@@ -6,10 +6,7 @@ using Agent.Messages.Checks;
 using Agent.Messages.Io;
 using Agent.Messages.Requests;
 using Agent.Messages.Resolution;
-using Akka.Hosting;
 using Akka.Serialization;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Agent.Actors.Tests.Cluster;
 
@@ -242,23 +239,5 @@ public sealed class WireSerializerTests(ITestOutputHelper output)
         TestActor.Tell(request);
         var got = await ExpectMsgAsync<GetAddrInfo>(TestTime.Seconds(5));
         Assert.Equal(request, got);
-    }
-
-    [Fact]
-    public async Task AkkaHosting_WithWireSerializer_BindsIWireMessage()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddAkka("wire-hosting", akka => akka.WithWireSerializer());
-        using var host = builder.Build();
-        await host.StartAsync();
-        try
-        {
-            var system = host.Services.GetRequiredService<ActorSystem>();
-            Assert.All(Samples, m => Assert.IsType<WireSerializer>(system.Serialization.FindSerializerFor(m)));
-        }
-        finally
-        {
-            await host.StopAsync();
-        }
     }
 }
