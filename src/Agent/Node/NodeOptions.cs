@@ -228,6 +228,22 @@ internal sealed class NodeOptions
     /// <summary>The most history samples all checks keep together (targets x history): a few MB.</summary>
     public const int MaxHistorySamples = 1_000_000;
 
+    // Sets the check's probes from its targets file; what is wrong with the file when it cannot. A method of its own (with a
+    // handler, so never inlined), compiled only for a check with a targets file: compiling what it inlines loads YamlDotNet,
+    // which a node without one never needs.
+    private static string? ReadTargetsFile(CheckSection check, string file)
+    {
+        try
+        {
+            check.FileProbes = CheckTargets.ReadFile(File.ReadAllText(file), file, check.Options());
+            return null;
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+
     private void ValidateChecks(List<string> errors)
     {
         if (Checks.Count > MaxChecks)
@@ -273,17 +289,10 @@ internal sealed class NodeOptions
                 errors.Add($"{key}:{problem.Replace("payload_size", "payloadSize", StringComparison.Ordinal)}");
             }
             check.FileProbes = [];
-            if (check.TargetsFile is { Length: > 0 } file && check.Options().Validate() is null)
+            if (check.TargetsFile is { Length: > 0 } file && check.Options().Validate() is null && ReadTargetsFile(check, file) is { } unreadable)
             {
-                try
-                {
-                    check.FileProbes = CheckTargets.ReadFile(File.ReadAllText(file), file, check.Options());
-                }
-                catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
-                {
-                    errors.Add($"{key}:targetsFile {file}: {e.Message}");
-                    continue;
-                }
+                errors.Add($"{key}:targetsFile {file}: {unreadable}");
+                continue;
             }
             var count = check.Targets.Count + check.FileProbes.Count;
             if (count is 0 or > Agent.Node.CheckApi.MaxTargets)
