@@ -404,10 +404,14 @@ public sealed partial class StreamConnection : UntypedActor, IWithTimers
         }
         if (_echo)
         {
-            // The read's array is the write's: nobody else holds it.
-            _writes.Enqueue(new PendingWrite(data, null, null));
-            _pendingBytes += data.Length;
-            PumpWrites();
+            // The read's array is the write's: nobody else holds it. After the handler's ConfirmedClose our side is
+            // shut (or about to be): what the peer still sends is read and dropped until it closes.
+            if (_closing is null)
+            {
+                _writes.Enqueue(new PendingWrite(data, null, null));
+                _pendingBytes += data.Length;
+                PumpWrites();
+            }
             return !_finished;
         }
         _handler.Tell(new SockStream.Received(data), Self);

@@ -141,6 +141,32 @@ public sealed class TcpActorTests(ITestOutputHelper output) : IoTestBase(output)
         await ExpectStoppedWithNothingMoreAsync(server, serverConn);
     }
 
+    /// <summary>
+    /// After its handler's ConfirmedClose an echoing connection writes nothing more (its side is shut): what the peer
+    /// still sends is read and dropped, and the peer's close ends it with ConfirmedClosed, not a broken pipe.
+    /// </summary>
+    [Fact]
+    public async Task RegisterEcho_ConfirmedCloseWhilePeerStillSends_EndsConfirmedClosed()
+    {
+        var (server, _, local) = await BindAsync();
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await peer.ConnectAsync(await SocketFactory.ResolveAsync(local, LiteralAddresses.Only));
+        await server.ExpectMsgAsync<SockStream.Connected>();
+        var serverConn = server.LastSender;
+        serverConn.Tell(new SockStream.Register(Echo: true), server.Ref);
+        using var deadline = new CancellationTokenSource(TestTime.Seconds(10));
+        var buffer = new byte[16];
+        await peer.SendAsync("x"u8.ToArray());
+        Assert.Equal(1, await peer.ReceiveAsync(buffer, SocketFlags.None, deadline.Token));
+
+        serverConn.Tell(SockStream.ConfirmedClose.Instance, server.Ref);
+        Assert.Equal(0, await peer.ReceiveAsync(buffer, SocketFlags.None, deadline.Token));
+        await peer.SendAsync("sent after the server shut its side"u8.ToArray());
+        peer.Shutdown(SocketShutdown.Send);
+        await server.ExpectMsgAsync<SockStream.ConfirmedClosed>();
+        await ExpectStoppedWithNothingMoreAsync(server, serverConn);
+    }
+
     /// <summary>A handler that registers again without the echo gets the bytes read from then on.</summary>
     [Fact]
     public async Task RegisterEcho_RegisteredAgainWithoutIt_HandlerReceivesTheBytes()
