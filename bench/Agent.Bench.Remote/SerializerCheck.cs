@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Agent.Actors.Cluster;
 using Agent.Messages;
+using Agent.Messages.Checks;
 using Agent.Messages.Io;
 using Agent.Messages.Requests;
 using Agent.Messages.Resolution;
@@ -57,6 +58,13 @@ internal static class SerializerCheck
         new ConnectProbe("localhost", 443, TimeSpan.FromSeconds(3)),
         new ConnectReport(new SocketInfo("AF_INET6", "SOCK_STREAM", 6, Endpoint.Parse("tcp:[::1]:40001"), Endpoint.Parse("tcp:[::1]:443")),
             [new SockStream.ConnectAttempt(Endpoint.Parse("tcp:[::1]:443"), "connected", null, 0.1, 0.4)], null),
+        new RunProbe(ProbeTarget.Parse("tcp-echo:127.0.0.1:10000"), new ProbeOptions(TimeSpan.FromSeconds(2), 1, 16, FamilyMode.Any)),
+        new ProbeResult(ProbeTarget.Parse("dns:localhost"), true, 0.42, null, null,
+            [new FamilyResult(FamilyMode.Ip4, true, 0.42, null, null, 1, new DnsAnswer(["127.0.0.1"], "localhost"))],
+            1, new DnsAnswer(["127.0.0.1"], "localhost"), StartedAt: new DateTimeOffset(2026, 11, 30, 11, 0, 0, TimeSpan.Zero), DurationMs: 0.5),
+        new GetLatestChecks("core"),
+        new LatestChecks("edge-1", [new LatestCell("core", new ProbeResult(ProbeTarget.Parse("tcp:127.0.0.1:1"), false, null, null,
+            new PythonError("ConnectionRefusedError", 111, "Connection refused"), null, 1), new CellHistory(100, 97, 0.4, 0.9, 2.5))]),
     ];
 
     /// <summary>The reply node B sends to the benchmark's request (what the resolver answers for it).</summary>
