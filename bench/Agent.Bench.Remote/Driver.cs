@@ -176,10 +176,10 @@ internal static class Driver
     [
         .. samples.GroupBy(s => (s.Topology, s.InFlight, s.Variant)).Select(g => new CaseSummary(
             g.Key.Topology, g.Key.InFlight, g.Key.Variant, g.Count(),
-            Median(g.Select(s => s.RoundTripsPerSecond)), g.Min(s => s.RoundTripsPerSecond), g.Max(s => s.RoundTripsPerSecond),
-            Median(g.Select(s => s.P50Us)), Median(g.Select(s => s.P99Us)), g.Min(s => s.P99Us), g.Max(s => s.P99Us),
-            Median(g.Select(s => s.CpuUsPerRoundTrip)),
-            g.All(s => s.AllocatedBytesPerRoundTrip is not null) ? Median(g.Select(s => s.AllocatedBytesPerRoundTrip!.Value)) : null)),
+            Stats.Median(g.Select(s => s.RoundTripsPerSecond)), g.Min(s => s.RoundTripsPerSecond), g.Max(s => s.RoundTripsPerSecond),
+            Stats.Median(g.Select(s => s.P50Us)), Stats.Median(g.Select(s => s.P99Us)), g.Min(s => s.P99Us), g.Max(s => s.P99Us),
+            Stats.Median(g.Select(s => s.CpuUsPerRoundTrip)),
+            g.All(s => s.AllocatedBytesPerRoundTrip is not null) ? Stats.Median(g.Select(s => s.AllocatedBytesPerRoundTrip!.Value)) : null)),
     ];
 
     private static IReadOnlyList<RatioRow> Ratios(IReadOnlyList<Sample> samples) =>
@@ -190,11 +190,11 @@ internal static class Driver
             var paired = rounds.Select(r => (Ours: r["ours"], Default: r["default"])).ToList();
             var rates = paired.Select(p => p.Ours.RoundTripsPerSecond / p.Default.RoundTripsPerSecond).ToList();
             var overRaw = rounds.Where(r => r.ContainsKey(RawTcpName)).Select(r => r["ours"].RoundTripsPerSecond / r[RawTcpName].RoundTripsPerSecond).ToList();
-            return new RatioRow(g.Key.Topology, g.Key.InFlight, Median(rates), rates.Min(), rates.Max(),
-                Median(paired.Select(p => p.Ours.P50Us / p.Default.P50Us)),
-                Median(paired.Select(p => p.Ours.P99Us / p.Default.P99Us)),
-                Median(paired.Select(p => p.Ours.CpuUsPerRoundTrip / p.Default.CpuUsPerRoundTrip)),
-                overRaw.Count > 0 ? Median(overRaw) : null);
+            return new RatioRow(g.Key.Topology, g.Key.InFlight, Stats.Median(rates), rates.Min(), rates.Max(),
+                Stats.Median(paired.Select(p => p.Ours.P50Us / p.Default.P50Us)),
+                Stats.Median(paired.Select(p => p.Ours.P99Us / p.Default.P99Us)),
+                Stats.Median(paired.Select(p => p.Ours.CpuUsPerRoundTrip / p.Default.CpuUsPerRoundTrip)),
+                overRaw.Count > 0 ? Stats.Median(overRaw) : null);
         }),
     ];
 
@@ -271,13 +271,6 @@ internal static class Driver
 
     // Akka's Newtonsoft serializer sends no manifest: the type name travels inside the JSON ("$type").
     private static string Manifest(string manifest) => manifest.Length == 0 ? "none (`$type` in the JSON)" : $"`{manifest}`";
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var mid = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
 
     private static void Progress(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
 }

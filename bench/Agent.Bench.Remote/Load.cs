@@ -1,23 +1,13 @@
 using System.Diagnostics;
-using Agent.Messages.Resolution;
-using Akka.Actor;
 
 namespace Agent.Bench.Remote;
 
-/// <summary>How node A keeps its requests in flight.</summary>
-internal enum ClientKind
-{
-    /// <summary>One actor per in-flight request: sends, waits for the answer, sends the next (no temporary actor per request).</summary>
-    Actor,
-
-    /// <summary>One <c>Ask</c> per request, as <c>FanOut</c> asks (a temporary actor per request, its path sent along).</summary>
-    Ask,
-}
-
 /// <summary>
-/// One measurement's round trips: <see cref="Slots"/> requests always in flight, each round trip's latency recorded
-/// while <see cref="Measuring"/>. The phases move forward only: warm-up, measuring, stopping; once stopping, each slot
-/// finishes the request it has in flight, sends no other and calls <see cref="SlotDone"/>.
+/// One measurement's requests: <see cref="Slots"/> requests always in flight, each answer counted (ok or failed) and
+/// its round trip recorded while <see cref="Measuring"/>. The phases move forward only: warm-up, measuring, stopping;
+/// once stopping, each slot finishes the request it has in flight, starts no other and calls <see cref="SlotDone"/>.
+/// Shared by the remote bench (lookups from node A to node B) and the checks bench (linked into it: the probing
+/// node's slot actors, and the driver's HTTP clients of blackbox_exporter).
 /// </summary>
 internal sealed class Load
 {
@@ -29,7 +19,9 @@ internal sealed class Load
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile int _phase = WarmingUp;
     private int _running;
-    private long _failures;
+    private long _ok;
+    private long _failed;
+    private long _failedMeasured;
     private string? _firstFailure;
 
     public Load(int slots)
@@ -38,19 +30,25 @@ internal sealed class Load
         _latencies = [.. Enumerable.Range(0, slots).Select(_ => new List<long>(1 << 14))];
     }
 
-    /// <summary>How many requests are kept in flight.</summary>
+    /// <summary>Requests kept in flight.</summary>
     public int Slots => _latencies.Length;
 
-    /// <summary>True while round trips are recorded.</summary>
+    /// <summary>True while answers are counted.</summary>
     public bool Measuring => _phase == MeasuringPhase;
 
-    /// <summary>True once no slot may send another request.</summary>
+    /// <summary>True once no slot may start another request.</summary>
     public bool Stopping => _phase == StoppingPhase;
 
-    /// <summary>Answers that were not the expected one (at any phase).</summary>
-    public long Failures => Interlocked.Read(ref _failures);
+    /// <summary>Ok answers inside the measured window.</summary>
+    public long Ok => Interlocked.Read(ref _ok);
 
-    /// <summary>What the first unexpected answer was.</summary>
+    /// <summary>Failed answers inside the measured window.</summary>
+    public long FailedMeasured => Interlocked.Read(ref _failedMeasured);
+
+    /// <summary>Failed answers at any phase (warm-up and drain included).</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>What the first failed answer said.</summary>
     public string? FirstFailure => Volatile.Read(ref _firstFailure);
 
     /// <summary>Completes when every slot has had its last answer after <see cref="Stop"/>.</summary>
@@ -60,25 +58,24 @@ internal sealed class Load
 
     public void Stop() => _phase = StoppingPhase;
 
-    /// <summary>A slot's answer came <paramref name="ticks"/> (Stopwatch ticks) after its request; <paramref name="failure"/> says what was wrong with it.</summary>
-    public void Record(int slot, long ticks, string? failure = null)
+    /// <summary>A slot's answer came <paramref name="ticks"/> (Stopwatch ticks) after its request; <paramref name="failure"/> says what was wrong with it, null when ok.</summary>
+    public void Record(int slot, long ticks, string? failure)
     {
+        var measuring = _phase == MeasuringPhase;
         if (failure is not null)
         {
-            Interlocked.Increment(ref _failures);
+            Interlocked.Increment(ref _failed);
             Interlocked.CompareExchange(ref _firstFailure, failure, null);
         }
-        if (_phase == MeasuringPhase)
+        if (!measuring)
         {
-            _latencies[slot].Add(ticks);
+            return;
         }
+        Interlocked.Increment(ref failure is null ? ref _ok : ref _failedMeasured);
+        _latencies[slot].Add(ticks);
     }
 
-    /// <summary>A slot's answer to the lookup: fine when it is the <see cref="Resolved"/> the benchmark expects.</summary>
-    public void RecordReply(int slot, long ticks, object reply) =>
-        Record(slot, ticks, reply is Resolved { Result: AddrInfoList { Entries.Length: > 0 } } ? null : reply.ToString() ?? reply.GetType().Name);
-
-    /// <summary>A slot has sent its last request and had its answer.</summary>
+    /// <summary>A slot has had the answer to its last request.</summary>
     public void SlotDone()
     {
         if (Interlocked.Decrement(ref _running) == 0)
@@ -87,93 +84,41 @@ internal sealed class Load
         }
     }
 
-    /// <summary>Every recorded latency, only to be read after <see cref="Drained"/>.</summary>
-    public long[] Latencies() => [.. _latencies.SelectMany(l => l)];
+    /// <summary>Every recorded round trip in Stopwatch ticks, sorted; only to be read after <see cref="Drained"/>.</summary>
+    public long[] Latencies()
+    {
+        long[] all = [.. _latencies.SelectMany(l => l)];
+        Array.Sort(all);
+        return all;
+    }
+
+    /// <summary>The median and 99th percentile round trip in microseconds; only to be read after <see cref="Drained"/>.</summary>
+    public (double P50Us, double P99Us) Percentiles()
+    {
+        var all = Latencies();
+        return (Stats.Microseconds(Stats.Percentile(all, 0.50)), Stats.Microseconds(Stats.Percentile(all, 0.99)));
+    }
 }
 
-/// <summary>Node A's clients of node B's request actor.</summary>
-internal static class LookupClients
+/// <summary>Medians and percentiles.</summary>
+internal static class Stats
 {
-    /// <summary>Starts <paramref name="load"/>'s slots on <paramref name="system"/> as <paramref name="kind"/> clients of <paramref name="target"/>; returns what stops them.</summary>
-    public static Action Start(Load load, ActorSystem system, ICanTell target, ClientKind kind)
+    /// <summary>Stopwatch ticks in microseconds.</summary>
+    public static double Microseconds(long ticks) => ticks * 1e6 / Stopwatch.Frequency;
+
+    /// <summary>Nearest-rank percentile of sorted values (0 when there are none).</summary>
+    public static long Percentile(long[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    /// <summary>The median; the mean of the middle two for an even count.</summary>
+    public static double Median(IEnumerable<double> values)
     {
-        if (kind == ClientKind.Actor)
+        var sorted = values.Order().ToList();
+        if (sorted.Count == 0)
         {
-            var slots = Enumerable.Range(0, load.Slots).Select(i => system.ActorOf(Props.Create(() => new ClientSlot(load, target, i)))).ToList();
-            slots.ForEach(slot => slot.Tell(ClientSlot.Go.Instance));
-            return () => slots.ForEach(system.Stop);
+            return double.NaN;
         }
-        for (var i = 0; i < load.Slots; i++)
-        {
-            var slot = i;
-            _ = Task.Run(() => AskLoopAsync(load, target, slot));
-        }
-        return static () => { };
-    }
-
-    private static async Task AskLoopAsync(Load load, ICanTell target, int slot)
-    {
-        while (!load.Stopping)
-        {
-            var sent = Stopwatch.GetTimestamp();
-            object reply;
-            try
-            {
-                reply = await target.Ask<object>(BenchNode.Request, TimeSpan.FromSeconds(10));
-            }
-            catch (Exception e)
-            {
-                // A timeout or anything else: counted as an unexpected answer, which fails the measurement.
-                reply = e;
-            }
-            load.RecordReply(slot, Stopwatch.GetTimestamp() - sent, reply);
-        }
-        load.SlotDone();
-    }
-
-    /// <summary>One request in flight from node A: sends it, records its round trip when the answer comes, sends the next.</summary>
-    private sealed class ClientSlot(Load load, ICanTell target, int slot) : UntypedActor
-    {
-        private long _sent;
-
-        protected override void OnReceive(object message)
-        {
-            switch (message)
-            {
-                case Go:
-                    Send();
-                    break;
-                case Resolved or ResolutionFailed:
-                    load.RecordReply(slot, Stopwatch.GetTimestamp() - _sent, message);
-                    if (load.Stopping)
-                    {
-                        load.SlotDone();
-                    }
-                    else
-                    {
-                        Send();
-                    }
-                    break;
-                default:
-                    Unhandled(message);
-                    break;
-            }
-        }
-
-        private void Send()
-        {
-            _sent = Stopwatch.GetTimestamp();
-            target.Tell(BenchNode.Request, Self);
-        }
-
-        /// <summary>Sent once by the benchmark to start the slot.</summary>
-        internal sealed class Go
-        {
-            public static Go Instance { get; } = new();
-
-            private Go()
-            {
-            }
-        }
+        var mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

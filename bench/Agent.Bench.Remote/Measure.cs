@@ -51,28 +51,21 @@ internal static class Measure
             {
                 throw new TimeoutException($"{pair.Topology} {pair.Name} x{inFlight}: requests still unanswered {DrainTimeout.TotalSeconds} s after the run");
             }
-            if (load.Failures > 0)
+            if (load.Failed > 0)
             {
-                throw new InvalidOperationException($"{pair.Topology} {pair.Name} x{inFlight}: {load.Failures} unexpected answers, the first: {load.FirstFailure}");
+                throw new InvalidOperationException($"{pair.Topology} {pair.Name} x{inFlight}: {load.Failed} unexpected answers, the first: {load.FirstFailure}");
             }
             var latencies = load.Latencies();
-            Array.Sort(latencies);
             var n = latencies.Length;
             return new Sample(round, pair.Topology, inFlight, pair.Name, n, elapsed.TotalSeconds, n / elapsed.TotalSeconds,
-                Microseconds(Percentile(latencies, 0.50)), Microseconds(Percentile(latencies, 0.99)), Microseconds(n == 0 ? 0 : latencies[^1]),
+                Stats.Microseconds(Stats.Percentile(latencies, 0.50)), Stats.Microseconds(Stats.Percentile(latencies, 0.99)), Stats.Microseconds(n == 0 ? 0 : latencies[^1]),
                 n == 0 ? 0 : cpu.TotalMicroseconds / n,
                 pair.CountsAllocations && n > 0 ? (double)allocated / n : null,
-                load.Failures);
+                load.Failed);
         }
         finally
         {
             stop();
         }
     }
-
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    private static long Percentile(long[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    private static double Microseconds(long ticks) => ticks * 1e6 / Stopwatch.Frequency;
 }
